@@ -1,0 +1,109 @@
+/**
+ * Reading remote relation data safely. Every interface library parses what a remote charm wrote
+ * through these helpers, so malformed data (bad JSON, wrong types, missing fields) becomes one
+ * typed {@link InterfaceDataError} that names the relation, the field and what is wrong, which a
+ * charm turns into a precise status message instead of a crashed hook.
+ *
+ * @example
+ * ```ts
+ * const bag = relation.data(relation.app!).toObject();
+ * const port = fieldInt(bag, "port", where);         // throws InterfaceDataError on "eighty"
+ * const tls = fieldBool(bag, "tls", where) ?? false;  // "true", "True", "false", "False"
+ * ```
+ */
+
+/** Where data came from, for error messages. */
+export interface DataSource {
+  /** The interface name, e.g. `postgresql_client`. */
+  interfaceName: string;
+  /** `<endpoint>:<id>`. */
+  relation: string;
+  /** The app or unit that wrote the bag. */
+  owner: string;
+}
+
+/** Remote relation data that breaks the interface's contract. */
+export class InterfaceDataError extends Error {
+  constructor(
+    readonly source: DataSource,
+    /** The field at fault. */
+    readonly field: string,
+    /** What is wrong with it. */
+    readonly problem: string,
+  ) {
+    super(`${source.interfaceName} data from ${source.owner} on ${source.relation}: "${field}" ${problem}`);
+    this.name = "InterfaceDataError";
+  }
+
+  /** A short status message for the operator. */
+  get statusMessage(): string {
+    return `invalid ${this.source.interfaceName} data from ${this.source.owner}: "${this.field}" ${this.problem}`;
+  }
+}
+
+type Bag = Readonly<Record<string, string | undefined>>;
+
+/** A string field; undefined when absent or empty. */
+export function fieldString(bag: Bag, key: string): string | undefined {
+  const v = bag[key];
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** A required string field. */
+export function requireString(bag: Bag, key: string, src: DataSource): string {
+  const v = fieldString(bag, key);
+  if (v === undefined) throw new InterfaceDataError(src, key, "is missing");
+  return v;
+}
+
+/** A boolean field in either Python spelling (`true`/`True`, `false`/`False`). */
+export function fieldBool(bag: Bag, key: string, src: DataSource): boolean | undefined {
+  const v = fieldString(bag, key);
+  if (v === undefined) return undefined;
+  const lower = v.toLowerCase();
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  throw new InterfaceDataError(src, key, `should be true or false, got ${JSON.stringify(v)}`);
+}
+
+/** An integer field. */
+export function fieldInt(bag: Bag, key: string, src: DataSource): number | undefined {
+  const v = fieldString(bag, key);
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v)) throw new InterfaceDataError(src, key, `should be an integer, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+/**
+ * A JSON field, checked by `guard`. `expected` describes the shape for the message.
+ */
+export function fieldJson<T>(
+  bag: Bag,
+  key: string,
+  src: DataSource,
+  guard: (v: unknown) => v is T,
+  expected: string,
+): T | undefined {
+  const v = fieldString(bag, key);
+  if (v === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(v);
+  } catch {
+    throw new InterfaceDataError(src, key, `is not valid JSON`);
+  }
+  if (!guard(parsed)) throw new InterfaceDataError(src, key, `should be ${expected}`);
+  return parsed;
+}
+
+/** Guard: an array of strings. */
+export const isStringArray = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/** Guard: a string-to-string map. */
+export const isStringMap = (v: unknown): v is Record<string, string> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
+
+/** Guard: a plain object. */
+export const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
