@@ -59,3 +59,31 @@ export function formatDuration(ms: number): string {
   if (Number.isInteger(ms)) return `${ms}ms`;
   return `${Math.round(ms * 1000)}us`;
 }
+
+/**
+ * Formats milliseconds the way Go's `time.Duration.String` does, which is how Pebble prints
+ * durations (`1m0s`, `1h0m0s`, `300ms`).
+ *
+ * @example
+ * ```ts
+ * formatGoDuration(90_000); // "1m30s"
+ * ```
+ */
+export function formatGoDuration(ms: number): string {
+  if (ms === 0) return "0s";
+  const sign = ms < 0 ? "-" : "";
+  let rest = Math.abs(ms);
+  if (rest < 1000) {
+    const text = Number.isInteger(rest) ? `${rest}ms` : `${+(rest * 1000).toFixed(3)}µs`;
+    return sign + text;
+  }
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = +(rest / 1000).toFixed(9);
+  let text = `${seconds}s`;
+  if (hours > 0 || minutes > 0) text = `${minutes}m${text}`;
+  if (hours > 0) text = `${hours}h${text}`;
+  return sign + text;
+}

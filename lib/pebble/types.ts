@@ -52,7 +52,17 @@ export interface ServiceInfo {
 
 /** The statuses a change or task can be in. */
 export type ChangeStatus =
-  "Default" | "Do" | "Doing" | "Done" | "Abort" | "Undo" | "Undoing" | "Hold" | "Error" | "Wait";
+  | "Default"
+  | "Do"
+  | "Doing"
+  | "Done"
+  | "Abort"
+  | "Undo"
+  | "Undoing"
+  | "Undone"
+  | "Hold"
+  | "Error"
+  | "Wait";
 
 /** Progress of a task. */
 export interface TaskProgress {
