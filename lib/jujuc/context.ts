@@ -62,23 +62,28 @@ export interface RelationData {
   departedUnits: Record<string, Databag>;
   /** True while the relation is being broken: `relation-ids` no longer lists it. */
   broken: boolean;
+  /**
+   * The remote application's endpoint name, when known. Only used to spell the relation key in
+   * `secret-info-get`'s `access` scopes (`relation-<app>.<endpoint>#<app>.<endpoint>`); the local
+   * endpoint is used in its place when absent.
+   */
+  remoteEndpoint?: string;
+  /**
+   * Which side of a cross-model relation the local application is on. Juju lets only the
+   * offering side grant secrets over a cross-model relation. When absent on a cross-model
+   * relation (`remoteModelUuid` differs from the model's), the local side counts as the offerer
+   * when the remote application has Juju's opaque `remote-<token>` name.
+   */
+  crossModelRole?: "offerer" | "consumer";
 }
 
 /** Who owns a secret. */
 export type SecretOwner =
-  | { kind: "application"; app: string }
-  | { kind: "unit"; unit: string }
-  | { kind: "model" };
+  { kind: "application"; app: string } | { kind: "unit"; unit: string } | { kind: "model" };
 
 /** Secret rotation policies Juju accepts. */
 export type RotatePolicy =
-  | "never"
-  | "hourly"
-  | "daily"
-  | "weekly"
-  | "monthly"
-  | "quarterly"
-  | "yearly";
+  "never" | "hourly" | "daily" | "weekly" | "monthly" | "quarterly" | "yearly";
 
 /** A grant of a secret to a relation (the whole remote app, or one unit of it). */
 export interface SecretGrant {
@@ -113,6 +118,23 @@ export interface SecretData {
   grants: SecretGrant[];
   /** Keyed by consumer unit name. */
   consumers: Record<string, SecretConsumerData>;
+}
+
+/**
+ * The cloud specification `credential-get` prints (Juju's `params.CloudSpec`), for trusted
+ * applications.
+ */
+export interface CloudSpecData {
+  type: string;
+  name: string;
+  region?: string;
+  endpoint?: string;
+  identityEndpoint?: string;
+  storageEndpoint?: string;
+  credential?: { authType: string; attrs?: Record<string, string>; redacted?: string[] };
+  caCertificates?: string[];
+  skipTlsVerify?: boolean;
+  isControllerCloud?: boolean;
 }
 
 /** A port a unit opened. */
@@ -181,6 +203,11 @@ export interface HookContextData {
   leader: boolean;
   /** Effective config (set values and defaults); unset options without default are absent. */
   config: Record<string, ConfigValue>;
+  /**
+   * Options the charm declares that have no default and are not set. `config-get --all` prints
+   * them as `null` (plain `config-get` leaves them out, as Juju does).
+   */
+  configUnsetOptions?: string[];
   relations: RelationData[];
   /** The relation of the current relation hook, if any (default for `-r`). */
   currentRelationId?: number;
@@ -194,6 +221,13 @@ export interface HookContextData {
   charmState: Record<string, string> | null;
   unitStatus: StatusData;
   appStatus: StatusData;
+  /**
+   * Workload status of the other units of the application, for `status-get --application`
+   * (leader only). The local unit's entry always comes from `unitStatus`.
+   */
+  appUnitStatuses?: Record<string, StatusData>;
+  /** Legacy leader settings (`leader-get`) as they stood when the hook started. */
+  leaderSettings?: Databag;
   workloadVersion: string;
   openedPorts: PortData[];
   /** Network bindings by name (endpoint or extra binding). */
@@ -208,8 +242,17 @@ export interface HookContextData {
   action?: ActionData;
   /** Whether the application was deployed with `--trust` (for `credential-get`). */
   trusted: boolean;
+  /** The model's cloud specification, printed by `credential-get` when `trusted`. */
+  cloudSpec?: CloudSpecData;
   /** Secret revisions removed by `secret-remove` in this hook, as `<id>/<revision>`. */
   removedSecretRevisions: string[];
+  /**
+   * Secret id (as in `SecretData.id`) to the revision a `secret-set` in this hook created. Juju
+   * keeps one pending update per secret, so a later content change in the same hook replaces
+   * that revision's content instead of adding another. Secrets created by `secret-add` in this
+   * hook are not listed (their first `secret-set` adds revision 2, as in Juju).
+   */
+  newSecretRevisions?: Record<string, number>;
   /** Storage name to count requested by `storage-add` (applied by the controller at commit). */
   storageAdd: Record<string, number>;
   /** Effects that happen at once and survive a failing hook. */
@@ -227,6 +270,11 @@ export interface ImmediateEffects {
   actionResults: Record<string, string>;
   /** Set by `action-fail`. */
   actionFailure?: string;
+  /**
+   * The whole leader-settings bag after this hook's `leader-set` calls, which Juju writes at once
+   * (absent when `leader-set` was not called).
+   */
+  leaderSettings?: Databag;
 }
 
 /** Creates empty {@link ImmediateEffects}. */
@@ -238,5 +286,45 @@ export function emptyImmediate(): ImmediateEffects {
     workloadVersionHistory: [],
     actionLogs: [],
     actionResults: {},
+  };
+}
+
+/**
+ * Creates a {@link HookContextData} with Juju's defaults for everything not given: no relations,
+ * secrets, ports or storage, `unknown` statuses, no charm state, a K8s model on Juju 3.6.
+ *
+ * @example
+ * ```ts
+ * const ctx = newHookContextData({ unitName: "openfga/0", leader: true, config: { port: 8080 } });
+ * ```
+ */
+export function newHookContextData(
+  init: Partial<HookContextData> & { unitName: string },
+): HookContextData {
+  const appName = init.appName ?? init.unitName.split("/")[0] ?? init.unitName;
+  return {
+    appName,
+    modelName: "test-model",
+    modelUuid: "00000000-0000-4000-8000-000000000000",
+    modelType: "kubernetes",
+    jujuVersion: "3.6.8",
+    leader: false,
+    config: {},
+    relations: [],
+    secrets: [],
+    charmState: null,
+    unitStatus: { status: "unknown", message: "" },
+    appStatus: { status: "unknown", message: "" },
+    workloadVersion: "",
+    openedPorts: [],
+    networks: {},
+    storages: [],
+    resources: {},
+    goalUnits: {},
+    trusted: false,
+    removedSecretRevisions: [],
+    storageAdd: {},
+    ...init,
+    immediate: init.immediate ?? emptyImmediate(),
   };
 }
