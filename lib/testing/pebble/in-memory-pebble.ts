@@ -198,16 +198,13 @@ class Runner {
       if (this.stderr) this.stderr.write(toBuffer(data));
       else writeOut(data);
     };
-    const runner = this;
     const ctx: ExecContext = {
       ...context,
       readStdin: () => stdinDone,
       stdout: writeOut,
       stderr: writeErr,
       signal: this.controller.signal,
-      get signals() {
-        return runner.signals;
-      },
+      signals: this.signals,
       onSignal: (listener) => this.signalListeners.push(listener),
     };
     const run = handler
@@ -577,17 +574,19 @@ export class InMemoryPebble implements Pebble {
     this.ensureConnected();
     if (!label) throw badRequest("label must be set");
     let parsed: Layer;
-    try {
-      if (typeof layer === "string") {
+    if (typeof layer === "string") {
+      try {
         parsed = parseLayer(layer, label);
-      } else {
-        validateLayer(layer, label);
-        parsed = structuredClone(layer);
+      } catch (error) {
+        if (error instanceof LayerError) {
+          throw badRequest(`cannot parse layer YAML: ${error.message}`);
+        }
+        throw error;
       }
-    } catch (error) {
-      if (error instanceof LayerError)
-        throw badRequest(`cannot parse layer YAML: ${error.message}`);
-      throw error;
+    } else {
+      // The client validates object layers before sending them, raising LayerError.
+      validateLayer(layer, label);
+      parsed = structuredClone(layer);
     }
     const index = this.layers.findIndex((l) => l.label === label);
     const layers = structuredClone(this.layers);
