@@ -74,17 +74,22 @@ export function parseGoInt(value: string): number {
   let body = match?.[2] ?? "";
   if (body === "") throw invalid();
   let radix = 10;
-  let underscoresOk = false;
   const lower = body.toLowerCase();
-  if (lower.startsWith("0x")) [radix, body, underscoresOk] = [16, body.slice(2), true];
-  else if (lower.startsWith("0o")) [radix, body, underscoresOk] = [8, body.slice(2), true];
-  else if (lower.startsWith("0b")) [radix, body, underscoresOk] = [2, body.slice(2), true];
-  else if (body.length > 1 && body.startsWith("0")) [radix, body, underscoresOk] = [8, body, true];
-  else underscoresOk = true;
-  if (underscoresOk) {
-    if (/^_|_$|__/.test(body)) throw invalid();
-    body = body.replaceAll("_", "");
+  const prefixes: [string, number][] = [
+    ["0x", 16],
+    ["0o", 8],
+    ["0b", 2],
+  ];
+  const prefix = prefixes.find(([p]) => lower.startsWith(p));
+  if (prefix !== undefined) {
+    radix = prefix[1];
+    body = body.slice(2);
+  } else if (body.length > 1 && body.startsWith("0")) {
+    radix = 8;
   }
+  // Base 0 allows underscores between digits.
+  if (/^_|_$|__/.test(body)) throw invalid();
+  body = body.replaceAll("_", "");
   const digits = "0123456789abcdef".slice(0, radix);
   if (body === "" || ![...body.toLowerCase()].every((c) => digits.includes(c))) throw invalid();
   let big = 0n;

@@ -1,0 +1,3 @@
+module jaas.local/jujuc-shim
+
+go 1.21
