@@ -76,16 +76,24 @@ function validateAgainstMeta(juju: JujuContext, meta: CharmMeta): void {
   const e = juju.event;
   const known = (map: Map<string, unknown>) => [...map.keys()].join(", ") || "none";
   if (e.kind === "relation" && !meta.relations.has(e.endpoint)) {
-    throw new ModelError(`hook ${e.name}: endpoint "${e.endpoint}" is not in the charm's metadata (endpoints: ${known(meta.relations)})`);
+    throw new ModelError(
+      `hook ${e.name}: endpoint "${e.endpoint}" is not in the charm's metadata (endpoints: ${known(meta.relations)})`,
+    );
   }
   if (e.kind === "workload" && !meta.containers.has(e.container)) {
-    throw new ModelError(`hook ${e.name}: container "${e.container}" is not in the charm's metadata (containers: ${known(meta.containers)})`);
+    throw new ModelError(
+      `hook ${e.name}: container "${e.container}" is not in the charm's metadata (containers: ${known(meta.containers)})`,
+    );
   }
   if (e.kind === "storage" && !meta.storages.has(e.storage)) {
-    throw new ModelError(`hook ${e.name}: storage "${e.storage}" is not in the charm's metadata (storage: ${known(meta.storages)})`);
+    throw new ModelError(
+      `hook ${e.name}: storage "${e.storage}" is not in the charm's metadata (storage: ${known(meta.storages)})`,
+    );
   }
   if (e.kind === "action" && !meta.actions.has(e.action)) {
-    throw new ModelError(`action "${e.action}" is not in the charm's metadata (actions: ${known(meta.actions)})`);
+    throw new ModelError(
+      `action "${e.action}" is not in the charm's metadata (actions: ${known(meta.actions)})`,
+    );
   }
 }
 
@@ -125,7 +133,11 @@ function jujuEvent(
       const event = src.make({
         container_name: e.container,
         ...(juju.notice
-          ? { notice_id: juju.notice.id, notice_type: juju.notice.type, notice_key: juju.notice.key }
+          ? {
+              notice_id: juju.notice.id,
+              notice_type: juju.notice.type,
+              notice_key: juju.notice.key,
+            }
           : {}),
         ...(juju.checkName ? { check_name: juju.checkName } : {}),
       }) as WorkloadEvent & Partial<PebbleCustomNoticeEvent & PebbleCheckEvent>;
@@ -143,7 +155,9 @@ function jujuEvent(
     }
     case "storage": {
       const events = on.storage(e.storage);
-      const src = (e.phase === "attached" ? events.attached : events.detaching) as EventSource<StorageEvent>;
+      const src = (
+        e.phase === "attached" ? events.attached : events.detaching
+      ) as EventSource<StorageEvent>;
       const s = juju.storage!;
       const known = s.location && s.kind ? { location: s.location, kind: s.kind } : undefined;
       const event = src.make();
@@ -164,13 +178,17 @@ function jujuEvent(
 }
 
 /** The Pebble of a container, on the socket Juju mounts in the charm container. */
-const realPebble: PebbleFactory = (name) => new PebbleClient({ socketPath: containerSocketPath(name) });
+const realPebble: PebbleFactory = (name) =>
+  new PebbleClient({ socketPath: containerSocketPath(name) });
 
 /**
  * Runs one dispatch of `Charm`. Never throws: failures become a non-zero exit code, logged
  * through `juju-log` at ERROR as `ops` does.
  */
-export async function dispatch(Charm: CharmClass, options: DispatchOptions = {}): Promise<DispatchResult> {
+export async function dispatch(
+  Charm: CharmClass,
+  options: DispatchOptions = {},
+): Promise<DispatchResult> {
   const env = options.env ?? process.env;
   let tools: HookTools | undefined;
   let framework: Framework | undefined;
@@ -220,7 +238,12 @@ export async function dispatch(Charm: CharmClass, options: DispatchOptions = {})
         // juju-log itself failed: stderr already has the message.
       }
     }
-    return { exitCode: 1, emitted: framework?.emitted ?? [], toolCalls: tools?.calls ?? new Map(), error };
+    return {
+      exitCode: 1,
+      emitted: framework?.emitted ?? [],
+      toolCalls: tools?.calls ?? new Map(),
+      error,
+    };
   }
 }
 

@@ -43,10 +43,7 @@ export type RelationPhase = "created" | "joined" | "changed" | "departed" | "bro
 
 /** Pebble-driven workload events of a sidecar container. */
 export type WorkloadPhase =
-  | "pebble-ready"
-  | "pebble-custom-notice"
-  | "pebble-check-failed"
-  | "pebble-check-recovered";
+  "pebble-ready" | "pebble-custom-notice" | "pebble-check-failed" | "pebble-check-recovered";
 
 const LIFECYCLE = new Set<string>([
   "install",
@@ -89,7 +86,9 @@ export function parseDispatchPath(path: string): DispatchedEvent {
   const name = path.slice(slash + 1);
   if (dir === "actions" || dir.endsWith("/actions")) {
     if (!ACTION_NAME.test(name)) {
-      throw new JujuContextError(`JUJU_DISPATCH_PATH "${path}": "${name}" is not a valid action name`);
+      throw new JujuContextError(
+        `JUJU_DISPATCH_PATH "${path}": "${name}" is not a valid action name`,
+      );
     }
     return { kind: "action", name, action: name };
   }
@@ -153,10 +152,17 @@ export class JujuContext {
     /** The Pebble check of a check-failed or check-recovered hook. */
     readonly checkName: string | undefined,
     /** The secret of a secret hook. */
-    readonly secret: { id: string; label: string | undefined; revision: number | undefined } | undefined,
+    readonly secret:
+      { id: string; label: string | undefined; revision: number | undefined } | undefined,
     /** The storage of a storage hook. */
     readonly storage:
-      | { id: string; name: string; index: number; location: string | undefined; kind: string | undefined }
+      | {
+          id: string;
+          name: string;
+          index: number;
+          location: string | undefined;
+          kind: string | undefined;
+        }
       | undefined,
   ) {}
 
@@ -178,7 +184,9 @@ export class JujuContext {
     const need = (name: string): string => {
       const value = env[name];
       if (value === undefined || value === "") {
-        throw new JujuContextError(`${name} is not set: this process must be run by Juju's dispatch`);
+        throw new JujuContextError(
+          `${name} is not set: this process must be run by Juju's dispatch`,
+        );
       }
       return value;
     };
@@ -190,11 +198,15 @@ export class JujuContext {
     const event = parseDispatchPath(dispatchPath);
     const unitName = need("JUJU_UNIT_NAME");
     if (!UNIT_NAME.test(unitName)) {
-      throw new JujuContextError(`JUJU_UNIT_NAME "${unitName}" is not of the form <application>/<number>`);
+      throw new JujuContextError(
+        `JUJU_UNIT_NAME "${unitName}" is not of the form <application>/<number>`,
+      );
     }
     const jujuVersion = need("JUJU_VERSION");
     if (!/^\d+\.\d+(\.\d+|-[a-z]+\d*)?(\.\d+)?$/.test(jujuVersion)) {
-      throw new JujuContextError(`JUJU_VERSION "${jujuVersion}" is not a Juju version such as 3.6.8`);
+      throw new JujuContextError(
+        `JUJU_VERSION "${jujuVersion}" is not a Juju version such as 3.6.8`,
+      );
     }
     const charmDir = opt("JUJU_CHARM_DIR") ?? opt("CHARM_DIR") ?? process.cwd();
 
@@ -205,7 +217,8 @@ export class JujuContext {
     if (event.kind === "relation") {
       const raw = need("JUJU_RELATION_ID");
       const m = RELATION_ID.exec(raw);
-      if (!m) throw new JujuContextError(`JUJU_RELATION_ID "${raw}" is not of the form <endpoint>:<id>`);
+      if (!m)
+        throw new JujuContextError(`JUJU_RELATION_ID "${raw}" is not of the form <endpoint>:<id>`);
       if (m[1] !== event.endpoint) {
         throw new JujuContextError(
           `JUJU_RELATION_ID "${raw}" does not belong to endpoint "${event.endpoint}" of hook ${event.name}`,
@@ -218,10 +231,17 @@ export class JujuContext {
       }
       remoteUnit = opt("JUJU_REMOTE_UNIT");
       if (remoteUnit !== undefined && !UNIT_NAME.test(remoteUnit)) {
-        throw new JujuContextError(`JUJU_REMOTE_UNIT "${remoteUnit}" is not of the form <application>/<number>`);
+        throw new JujuContextError(
+          `JUJU_REMOTE_UNIT "${remoteUnit}" is not of the form <application>/<number>`,
+        );
       }
-      if (["joined", "changed", "departed"].includes(event.phase) && env.JUJU_REMOTE_UNIT === undefined) {
-        throw new JujuContextError(`JUJU_REMOTE_UNIT must be set (possibly empty) for ${event.name}`);
+      if (
+        ["joined", "changed", "departed"].includes(event.phase) &&
+        env.JUJU_REMOTE_UNIT === undefined
+      ) {
+        throw new JujuContextError(
+          `JUJU_REMOTE_UNIT must be set (possibly empty) for ${event.name}`,
+        );
       }
       if (event.phase === "departed") {
         departingUnit = opt("JUJU_DEPARTING_UNIT");
@@ -253,7 +273,11 @@ export class JujuContext {
         );
       }
       if (event.phase === "pebble-custom-notice") {
-        notice = { id: need("JUJU_NOTICE_ID"), type: need("JUJU_NOTICE_TYPE"), key: need("JUJU_NOTICE_KEY") };
+        notice = {
+          id: need("JUJU_NOTICE_ID"),
+          type: need("JUJU_NOTICE_TYPE"),
+          key: need("JUJU_NOTICE_KEY"),
+        };
       }
       if (event.phase === "pebble-check-failed" || event.phase === "pebble-check-recovered") {
         checkName = need("JUJU_PEBBLE_CHECK_NAME");
@@ -270,7 +294,9 @@ export class JujuContext {
       let revision: number | undefined;
       if (rawRevision !== undefined) {
         if (!/^\d+$/.test(rawRevision)) {
-          throw new JujuContextError(`JUJU_SECRET_REVISION "${rawRevision}" is not a revision number`);
+          throw new JujuContextError(
+            `JUJU_SECRET_REVISION "${rawRevision}" is not a revision number`,
+          );
         }
         revision = Number(rawRevision);
       } else if (event.phase === "remove" || event.phase === "expired") {
@@ -284,7 +310,9 @@ export class JujuContext {
       const id = need("JUJU_STORAGE_ID");
       const m = new RegExp(`^(${NAME})/(\\d+)$`).exec(id);
       if (!m || m[1] !== event.storage) {
-        throw new JujuContextError(`JUJU_STORAGE_ID "${id}" is not of the form ${event.storage}/<index>`);
+        throw new JujuContextError(
+          `JUJU_STORAGE_ID "${id}" is not of the form ${event.storage}/<index>`,
+        );
       }
       storage = {
         id,

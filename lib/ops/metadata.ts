@@ -77,7 +77,8 @@ const CONTAINER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 type YamlMap = Record<string, unknown>;
 
-const isMap = (v: unknown): v is YamlMap => typeof v === "object" && v !== null && !Array.isArray(v);
+const isMap = (v: unknown): v is YamlMap =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The parsed, validated metadata of a charm. */
 export class CharmMeta {
@@ -147,9 +148,11 @@ export class CharmMeta {
     for (const role of ["provides", "requires", "peers"] as const) {
       const section = metadata[role];
       if (section === undefined || section === null) continue;
-      if (!isMap(section)) throw new MetadataError(`metadata: \`${role}\` must be a map of endpoints`);
+      if (!isMap(section))
+        throw new MetadataError(`metadata: \`${role}\` must be a map of endpoints`);
       for (const [ep, raw] of Object.entries(section)) {
-        if (meta.relations.has(ep)) throw new MetadataError(`metadata: endpoint "${ep}" is defined twice`);
+        if (meta.relations.has(ep))
+          throw new MetadataError(`metadata: endpoint "${ep}" is defined twice`);
         const spec = isMap(raw) ? raw : {};
         if (typeof spec.interface !== "string") {
           throw new MetadataError(`metadata: endpoint "${ep}" needs an \`interface\``);
@@ -167,11 +170,15 @@ export class CharmMeta {
     if (isMap(metadata.containers)) {
       for (const [cname, raw] of Object.entries(metadata.containers)) {
         if (!CONTAINER_NAME.test(cname)) {
-          throw new MetadataError(`metadata: container name "${cname}" is not a valid RFC 1123 label`);
+          throw new MetadataError(
+            `metadata: container name "${cname}" is not a valid RFC 1123 label`,
+          );
         }
         const spec = isMap(raw) ? raw : {};
         const mounts = Array.isArray(spec.mounts)
-          ? spec.mounts.filter(isMap).map((m) => ({ storage: String(m.storage), location: String(m.location) }))
+          ? spec.mounts
+              .filter(isMap)
+              .map((m) => ({ storage: String(m.storage), location: String(m.location) }))
           : [];
         meta.containers.set(cname, {
           name: cname,
@@ -225,7 +232,8 @@ export class CharmMeta {
       }
     }
     for (const [aname, raw] of Object.entries(actions ?? {})) {
-      if (!ACTION_NAME.test(aname)) throw new MetadataError(`actions: "${aname}" is not a valid action name`);
+      if (!ACTION_NAME.test(aname))
+        throw new MetadataError(`actions: "${aname}" is not a valid action name`);
       const spec = isMap(raw) ? raw : {};
       meta.actions.set(aname, {
         name: aname,

@@ -52,7 +52,10 @@ export function checkConsistency(meta: CharmMeta, s: State, event: TestEvent): v
   for (const [k, v] of Object.entries(s.config)) {
     const opt = meta.config.get(k);
     if (!opt) problems.push(`config option "${k}" is not in the charm's config`);
-    else if (!typeOk(opt.type, v)) problems.push(`config option "${k}" is ${opt.type === "int" ? "an int" : `a ${opt.type}`}, got ${JSON.stringify(v)}`);
+    else if (!typeOk(opt.type, v))
+      problems.push(
+        `config option "${k}" is ${opt.type === "int" ? "an int" : `a ${opt.type}`}, got ${JSON.stringify(v)}`,
+      );
   }
   const ids = new Set<number>();
   for (const r of s.relations) {
@@ -63,21 +66,32 @@ export function checkConsistency(meta: CharmMeta, s: State, event: TestEvent): v
       problems.push(`relation endpoint "${r.endpoint}" is not in the charm's metadata`);
       continue;
     }
-    if (r.kind === "peer" && ep.role !== "peers") problems.push(`"${r.endpoint}" is not a peer endpoint: use relation()`);
-    if (r.kind === "regular" && ep.role === "peers") problems.push(`"${r.endpoint}" is a peer endpoint: use peerRelation()`);
-    const bags = [r.localAppData, r.localUnitData, ...(r.kind === "peer" ? Object.values(r.peersData) : [r.remoteAppData, ...Object.values(r.remoteUnitsData)])];
+    if (r.kind === "peer" && ep.role !== "peers")
+      problems.push(`"${r.endpoint}" is not a peer endpoint: use relation()`);
+    if (r.kind === "regular" && ep.role === "peers")
+      problems.push(`"${r.endpoint}" is a peer endpoint: use peerRelation()`);
+    const bags = [
+      r.localAppData,
+      r.localUnitData,
+      ...(r.kind === "peer"
+        ? Object.values(r.peersData)
+        : [r.remoteAppData, ...Object.values(r.remoteUnitsData)]),
+    ];
     for (const bag of bags) {
       for (const [k, v] of Object.entries(bag)) {
-        if (typeof v !== "string") problems.push(`relation ${r.endpoint}:${r.id}: value of "${k}" is not a string`);
+        if (typeof v !== "string")
+          problems.push(`relation ${r.endpoint}:${r.id}: value of "${k}" is not a string`);
       }
     }
   }
   for (const c of s.containers) {
-    if (!meta.containers.has(c.name)) problems.push(`container "${c.name}" is not in the charm's metadata`);
+    if (!meta.containers.has(c.name))
+      problems.push(`container "${c.name}" is not in the charm's metadata`);
     if (!RFC1123.test(c.name)) problems.push(`container name "${c.name}" is not an RFC 1123 label`);
   }
   for (const st of s.storages) {
-    if (!meta.storages.has(st.name)) problems.push(`storage "${st.name}" is not in the charm's metadata`);
+    if (!meta.storages.has(st.name))
+      problems.push(`storage "${st.name}" is not in the charm's metadata`);
   }
   for (const n of s.networks) {
     if (!meta.relations.has(n.binding) && !meta.extraBindings.has(n.binding)) {
@@ -85,7 +99,8 @@ export function checkConsistency(meta: CharmMeta, s: State, event: TestEvent): v
     }
   }
   for (const name of Object.keys(s.resources)) {
-    if (!meta.resources.has(name)) problems.push(`resource "${name}" is not in the charm's metadata`);
+    if (!meta.resources.has(name))
+      problems.push(`resource "${name}" is not in the charm's metadata`);
   }
   const secretIds = new Set<string>();
   for (const sec of s.secrets) {
@@ -94,35 +109,54 @@ export function checkConsistency(meta: CharmMeta, s: State, event: TestEvent): v
   }
 
   if (event.relation && !s.relations.some((r) => r.id === event.relation!.id)) {
-    problems.push(`the event's relation ${event.relation.endpoint}:${event.relation.id} is not in the state`);
+    problems.push(
+      `the event's relation ${event.relation.endpoint}:${event.relation.id} is not in the state`,
+    );
   }
   if (event.container && !s.containers.some((c) => c.name === event.container!.name)) {
     problems.push(`the event's container "${event.container.name}" is not in the state`);
   }
-  if (event.storage && !s.storages.some((x) => x.name === event.storage!.name && x.index === event.storage!.index)) {
-    problems.push(`the event's storage ${event.storage.name}/${event.storage.index} is not in the state`);
+  if (
+    event.storage &&
+    !s.storages.some((x) => x.name === event.storage!.name && x.index === event.storage!.index)
+  ) {
+    problems.push(
+      `the event's storage ${event.storage.name}/${event.storage.index} is not in the state`,
+    );
   }
   if (event.secret) {
     const sec = s.secrets.find((x) => x.id === event.secret!.id);
     if (!sec) problems.push(`the event's secret ${event.secret.id} is not in the state`);
     const ownerEvent = /secret-(rotate|expired|remove)$/.test(event.dispatchPath);
-    if (sec && ownerEvent && !sec.owner) problems.push(`${event.dispatchPath} goes to the secret's owner, but this charm does not own ${sec.id}`);
-    if (sec && !ownerEvent && sec.owner) problems.push(`secret-changed goes to consumers, but this charm owns ${sec.id}`);
+    if (sec && ownerEvent && !sec.owner)
+      problems.push(
+        `${event.dispatchPath} goes to the secret's owner, but this charm does not own ${sec.id}`,
+      );
+    if (sec && !ownerEvent && sec.owner)
+      problems.push(`secret-changed goes to consumers, but this charm owns ${sec.id}`);
   }
   if (event.action) {
     const a = meta.actions.get(event.action.name);
     if (!a) problems.push(`action "${event.action.name}" is not in the charm's actions`);
     else {
-      for (const r of a.required) if (!(r in event.action.params)) problems.push(`action "${a.name}": parameter "${r}" is required`);
+      for (const r of a.required)
+        if (!(r in event.action.params))
+          problems.push(`action "${a.name}": parameter "${r}" is required`);
       for (const [k, v] of Object.entries(event.action.params)) {
         const schema = a.params[k];
         if (!schema) {
-          if (!a.additionalProperties) problems.push(`action "${a.name}": unknown parameter "${k}"`);
+          if (!a.additionalProperties)
+            problems.push(`action "${a.name}": unknown parameter "${k}"`);
           continue;
         }
         const want = schema.type;
-        if (typeof want === "string" && !(want === jsonType(v) || (want === "number" && typeof v === "number"))) {
-          problems.push(`action "${a.name}": parameter "${k}" should be of type ${want}, got ${jsonType(v)}`);
+        if (
+          typeof want === "string" &&
+          !(want === jsonType(v) || (want === "number" && typeof v === "number"))
+        ) {
+          problems.push(
+            `action "${a.name}": parameter "${k}" should be of type ${want}, got ${jsonType(v)}`,
+          );
         }
       }
     }

@@ -34,9 +34,14 @@ export class TestContainers {
       .filter(([, s]) => s === "active")
       .map(([n]) => n);
     if (running.length) await pebble.startServices(running);
-    for (const [path, text] of Object.entries(spec.files)) await pebble.push(path, text, { makeDirs: true });
+    for (const [path, text] of Object.entries(spec.files))
+      await pebble.push(path, text, { makeDirs: true });
     for (const e of spec.execs) {
-      pebble.handleExec(e.commandPrefix, { exitCode: e.returnCode, stdout: e.stdout, stderr: e.stderr });
+      pebble.handleExec(e.commandPrefix, {
+        exitCode: e.returnCode,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      });
     }
     for (const [name, status] of Object.entries(spec.checks)) pebble.setCheckStatus(name, status);
     pebble.setConnected(spec.canConnect);
@@ -46,12 +51,19 @@ export class TestContainers {
   pebble(name: string): Pebble {
     const spec = this.specs.find((c) => c.name === name);
     if (!spec) {
-      throw new Error(`container "${name}" is not in the test State: add container({ name: "${name}" }) to it`);
+      throw new Error(
+        `container "${name}" is not in the test State: add container({ name: "${name}" }) to it`,
+      );
     }
     let entry = this.entries.get(name);
     if (!entry) {
       const pebble = new InMemoryPebble({ socketPath: `/charm/containers/${name}/pebble.socket` });
-      entry = { spec, pebble, layers: { ...spec.layers }, ready: TestContainers.seed(spec, pebble) };
+      entry = {
+        spec,
+        pebble,
+        layers: { ...spec.layers },
+        ready: TestContainers.seed(spec, pebble),
+      };
       this.entries.set(name, entry);
     }
     return this.recorder(entry);

@@ -11,6 +11,7 @@
  * expect(out.unitStatus).toEqual({ status: "active", message: "hi" });
  * ```
  */
+import { resolve } from "node:path";
 import { InProcessToolRunner } from "../jujuc/in-process-runner.js";
 import type { HookContextData, LogRecord, StatusData } from "../jujuc/context.js";
 import type { CharmClass } from "../ops/charm.js";
@@ -21,6 +22,7 @@ import { TestContainers } from "./containers.js";
 import { fromHookContext, toHookContext } from "./convert.js";
 import { eventEnv } from "./env.js";
 import { EventFactories, type TestEvent } from "./events.js";
+import { ExecBackend } from "./exec-backend.js";
 import { type State, deepFreeze } from "./state.js";
 
 /** Options of a {@link Context}. */
@@ -32,6 +34,12 @@ export interface ContextOptions {
   appName?: string;
   unitId?: number;
   jujuVersion?: string;
+  /**
+   * Run the charm as a real process (bundled from this entry module, which calls `main`), with
+   * the real hook-tool executables, instead of in-process. Containers cannot be reached by the
+   * process, so States in this mode must have none that can connect. Call `close()` when done.
+   */
+  exec?: { entry: string };
 }
 
 /** The charm raised an error the framework did not handle; the hook would fail in Juju. */
@@ -90,16 +98,20 @@ export class Context {
   /** Commands run in containers during the last run. */
   execHistory: string[][] = [];
 
+  private readonly execEntry: string | undefined;
+  private execBackend: Promise<ExecBackend> | undefined;
+
   constructor(
     readonly charm: CharmClass,
     options: ContextOptions = {},
   ) {
+    this.execEntry = options.exec?.entry;
     if (!options.meta && !options.charmDir) throw new Error("Context needs `charmDir` or `meta`");
     this.meta = options.meta ?? CharmMeta.fromCharmDir(options.charmDir!);
     this.appName = options.appName ?? this.meta.name;
     this.unitId = options.unitId ?? 0;
     this.jujuVersion = options.jujuVersion ?? "3.6.8";
-    this.charmDir = options.charmDir ?? "/var/lib/juju/charm";
+    this.charmDir = options.charmDir ? resolve(options.charmDir) : "/var/lib/juju/charm";
     this.on = new EventFactories(this.appName);
   }
 
@@ -140,23 +152,49 @@ export class Context {
     const identity = { appName: this.appName, unitId: this.unitId, jujuVersion: this.jujuVersion };
     const hook = toHookContext(before, event, this.meta, identity);
     const containers = new TestContainers(before.containers, this.execHistory);
-    const result = await dispatch(this.charm, {
-      env: eventEnv(event, hook, this.charmDir),
-      runner: new InProcessToolRunner(hook),
-      pebble: (name) => containers.pebble(name),
-      meta: this.meta,
-    });
-    this.record(hook);
-    this.emittedEvents = result.emitted;
-    this.toolCalls = result.toolCalls;
-    if (result.exitCode !== 0) {
-      const cause = result.error ?? new Error(`hook exited ${result.exitCode}`);
-      throw new UncaughtCharmError(`${event.dispatchPath} failed: ${cause.message}`, cause);
+    let failure: Error | undefined;
+    if (this.execEntry) {
+      if (before.containers.some((c) => c.canConnect)) {
+        throw new Error(
+          "exec mode cannot reach the in-memory Pebble: give containers canConnect: false",
+        );
+      }
+      this.execBackend ??= ExecBackend.start(this.execEntry);
+      const backend = await this.execBackend;
+      const endpoint = backend.endpoint(hook.unitName);
+      const env = eventEnv(event, hook, this.charmDir, endpoint);
+      const r = await backend.run(hook, env, this.charmDir, endpoint.contextId);
+      if (r.exitCode !== 0) failure = new Error(r.stderr.trim() || `hook exited ${r.exitCode}`);
+    } else {
+      const result = await dispatch(this.charm, {
+        env: eventEnv(event, hook, this.charmDir),
+        runner: new InProcessToolRunner(hook),
+        pebble: (name) => containers.pebble(name),
+        meta: this.meta,
+      });
+      this.emittedEvents = result.emitted;
+      this.toolCalls = result.toolCalls;
+      if (result.exitCode !== 0)
+        failure = result.error ?? new Error(`hook exited ${result.exitCode}`);
     }
-    const after = deepFreeze({ ...fromHookContext(before, hook), containers: await containers.snapshot() });
+    this.record(hook);
+    if (failure) {
+      throw new UncaughtCharmError(`${event.dispatchPath} failed: ${failure.message}`, failure);
+    }
+    const after = deepFreeze({
+      ...fromHookContext(before, hook),
+      containers: await containers.snapshot(),
+    });
     if (hook.immediate.actionFailure !== undefined) {
       throw new ActionFailed(hook.immediate.actionFailure, hook.immediate.actionResults, after);
     }
     return after;
+  }
+
+  /** Stops what exec mode started (tool server, bundle). Safe to call in any mode. */
+  async close(): Promise<void> {
+    const backend = await this.execBackend;
+    this.execBackend = undefined;
+    await backend?.close();
   }
 }

@@ -18,7 +18,13 @@ export interface UnitIdentity {
 
 const STORED = /\/StoredStateData\[[^\]]+\]$/;
 
-function toRelationData(r: AnyRelation, meta: CharmMeta, s: State, id: UnitIdentity, event: TestEvent): RelationData {
+function toRelationData(
+  r: AnyRelation,
+  meta: CharmMeta,
+  s: State,
+  id: UnitIdentity,
+  event: TestEvent,
+): RelationData {
   const remoteApp = r.kind === "peer" ? id.appName : r.remoteAppName;
   const units = r.kind === "peer" ? r.peersData : r.remoteUnitsData;
   const remoteUnits: Record<string, Record<string, string>> = {};
@@ -66,7 +72,12 @@ function toSecretData(sec: SecretState, s: State, id: UnitIdentity): SecretData 
   return {
     id: sec.id,
     modelUuid: s.model.uuid,
-    owner: sec.owner === "app" ? { kind: "application", app: id.appName } : sec.owner === "unit" ? { kind: "unit", unit: unitName } : { kind: "application", app: "remote" },
+    owner:
+      sec.owner === "app"
+        ? { kind: "application", app: id.appName }
+        : sec.owner === "unit"
+          ? { kind: "unit", unit: unitName }
+          : { kind: "application", app: "remote" },
     ...(sec.owner && sec.label !== undefined ? { label: sec.label } : {}),
     ...(sec.description !== undefined ? { description: sec.description } : {}),
     ...(sec.expire !== undefined ? { expire: sec.expire } : {}),
@@ -74,7 +85,14 @@ function toSecretData(sec: SecretState, s: State, id: UnitIdentity): SecretData 
     revisions,
     latestRevision,
     grants,
-    consumers: sec.owner ? {} : { [unitName]: { trackedRevision: 1, ...(sec.label !== undefined ? { label: sec.label } : {}) } },
+    consumers: sec.owner
+      ? {}
+      : {
+          [unitName]: {
+            trackedRevision: 1,
+            ...(sec.label !== undefined ? { label: sec.label } : {}),
+          },
+        },
   };
 }
 
@@ -86,12 +104,18 @@ function charmStateOf(s: State): Record<string, string> | null {
 }
 
 /** Builds the hook context of `event` from a State. */
-export function toHookContext(s: State, event: TestEvent, meta: CharmMeta, id: UnitIdentity): HookContextData {
+export function toHookContext(
+  s: State,
+  event: TestEvent,
+  meta: CharmMeta,
+  id: UnitIdentity,
+): HookContextData {
   const unitName = `${id.appName}/${id.unitId}`;
   const goalUnits: HookContextData["goalUnits"] = {};
   for (let i = 0; i < s.plannedUnits; i++) goalUnits[`${id.appName}/${i}`] = "active";
   const config: HookContextData["config"] = {};
-  for (const opt of meta.config.values()) if (opt.default !== undefined) config[opt.name] = opt.default;
+  for (const opt of meta.config.values())
+    if (opt.default !== undefined) config[opt.name] = opt.default;
   Object.assign(config, s.config);
   return {
     unitName,
@@ -121,18 +145,36 @@ export function toHookContext(s: State, event: TestEvent, meta: CharmMeta, id: U
         return [
           b,
           {
-            bindAddresses: [{ macAddress: "", interfaceName: "eth0", addresses: [{ hostname: "", value: addr, cidr: n?.cidr ?? "192.0.2.0/24" }] }],
+            bindAddresses: [
+              {
+                macAddress: "",
+                interfaceName: "eth0",
+                addresses: [{ hostname: "", value: addr, cidr: n?.cidr ?? "192.0.2.0/24" }],
+              },
+            ],
             egressSubnets: [...(n?.egressSubnets ?? ["192.0.2.0/24"])],
             ingressAddresses: [...(n?.ingressAddresses ?? [addr])],
           },
         ];
       }),
     ),
-    storages: s.storages.map((x) => ({ id: `${x.name}/${x.index}`, kind: x.kind, location: x.location })),
+    storages: s.storages.map((x) => ({
+      id: `${x.name}/${x.index}`,
+      kind: x.kind,
+      location: x.location,
+    })),
     ...(event.storage ? { currentStorageId: `${event.storage.name}/${event.storage.index}` } : {}),
     resources: { ...s.resources },
     goalUnits,
-    ...(event.action ? { action: { name: event.action.name, id: event.action.id, params: { ...event.action.params } } } : {}),
+    ...(event.action
+      ? {
+          action: {
+            name: event.action.name,
+            id: event.action.id,
+            params: { ...event.action.params },
+          },
+        }
+      : {}),
     trusted: s.trusted,
     removedSecretRevisions: [],
     storageAdd: {},

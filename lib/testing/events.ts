@@ -29,7 +29,11 @@ export interface TestEvent {
 
 const hook = (name: string): TestEvent => ({ dispatchPath: `hooks/${name}` });
 
-function remoteName(rel: AnyRelation, unit: number | string | undefined, appName: string): string | undefined {
+function remoteName(
+  rel: AnyRelation,
+  unit: number | string | undefined,
+  appName: string,
+): string | undefined {
   if (unit === undefined) return undefined;
   if (typeof unit === "string") return unit;
   return `${rel.kind === "peer" ? appName : rel.remoteAppName}/${unit}`;
@@ -81,7 +85,10 @@ export class EventFactories {
 
   relationBroken = (rel: AnyRelation): TestEvent => this.rel(rel, "broken");
 
-  pebbleReady = (c: ContainerState): TestEvent => ({ dispatchPath: `hooks/${c.name}-pebble-ready`, container: c });
+  pebbleReady = (c: ContainerState): TestEvent => ({
+    dispatchPath: `hooks/${c.name}-pebble-ready`,
+    container: c,
+  });
 
   pebbleCustomNotice = (c: ContainerState, notice: { id?: string; key: string }): TestEvent => ({
     dispatchPath: `hooks/${c.name}-pebble-custom-notice`,
@@ -101,8 +108,14 @@ export class EventFactories {
     checkName,
   });
 
-  secretChanged = (s: SecretState): TestEvent => ({ dispatchPath: "hooks/secret-changed", secret: s });
-  secretRotate = (s: SecretState): TestEvent => ({ dispatchPath: "hooks/secret-rotate", secret: s });
+  secretChanged = (s: SecretState): TestEvent => ({
+    dispatchPath: "hooks/secret-changed",
+    secret: s,
+  });
+  secretRotate = (s: SecretState): TestEvent => ({
+    dispatchPath: "hooks/secret-rotate",
+    secret: s,
+  });
   secretExpired = (s: SecretState, revision: number): TestEvent => ({
     dispatchPath: "hooks/secret-expired",
     secret: s,
@@ -114,7 +127,10 @@ export class EventFactories {
     secretRevision: revision,
   });
 
-  storageAttached = (s: StorageState): TestEvent => ({ dispatchPath: `hooks/${s.name}-storage-attached`, storage: s });
+  storageAttached = (s: StorageState): TestEvent => ({
+    dispatchPath: `hooks/${s.name}-storage-attached`,
+    storage: s,
+  });
   storageDetaching = (s: StorageState): TestEvent => ({
     dispatchPath: `hooks/${s.name}-storage-detaching`,
     storage: s,

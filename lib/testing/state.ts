@@ -135,7 +135,11 @@ export interface State {
   readonly storedStates: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Other charm-state keys the charm wrote directly. */
   readonly charmState: Readonly<Record<string, string>>;
-  readonly model: { readonly name: string; readonly uuid: string; readonly type: "kubernetes" | "iaas" };
+  readonly model: {
+    readonly name: string;
+    readonly uuid: string;
+    readonly type: "kubernetes" | "iaas";
+  };
   /** Whether the app was deployed with `--trust`. */
   readonly trusted: boolean;
 }
@@ -144,7 +148,9 @@ let nextRelationId = 1;
 let nextSecret = 1;
 
 /** Makes a regular relation, with Scenario's defaults. */
-export function relation(init: Partial<Omit<RelationState, "kind">> & { endpoint: string }): RelationState {
+export function relation(
+  init: Partial<Omit<RelationState, "kind">> & { endpoint: string },
+): RelationState {
   return {
     kind: "regular",
     id: init.id ?? nextRelationId++,
@@ -158,7 +164,9 @@ export function relation(init: Partial<Omit<RelationState, "kind">> & { endpoint
 }
 
 /** Makes a peer relation. */
-export function peerRelation(init: Partial<Omit<PeerRelationState, "kind">> & { endpoint: string }): PeerRelationState {
+export function peerRelation(
+  init: Partial<Omit<PeerRelationState, "kind">> & { endpoint: string },
+): PeerRelationState {
   return {
     kind: "peer",
     id: init.id ?? nextRelationId++,
@@ -170,7 +178,9 @@ export function peerRelation(init: Partial<Omit<PeerRelationState, "kind">> & { 
 }
 
 /** Makes a secret; `latestContent` defaults to `trackedContent`. */
-export function secret(init: Partial<SecretState> & { trackedContent: Record<string, string> }): SecretState {
+export function secret(
+  init: Partial<SecretState> & { trackedContent: Record<string, string> },
+): SecretState {
   const id = init.id ?? `secret:${String(nextSecret++).padStart(20, "0").replace(/0/g, "a")}`;
   return {
     remoteGrants: {},

@@ -68,7 +68,9 @@ export class DemoCharm extends CharmBase {
     if (typeof port === "string") return;
     if (this.unit.isLeader()) this.ensureToken();
     for (const rel of this.model.relations("website")) {
-      rel.data(this.unit).update({ url: `http://${this.unit.name.replace("/", "-")}.demo:${port}` });
+      rel
+        .data(this.unit)
+        .update({ url: `http://${this.unit.name.replace("/", "-")}.demo:${port}` });
     }
     const web = this.unit.getContainer("web");
     if (await web.canConnect()) await web.ensureLayer("demo", this.layer(port));
@@ -79,7 +81,10 @@ export class DemoCharm extends CharmBase {
     const peers = this.model.getRelation("replicas");
     if (!peers) return;
     if (peers.data(this.app).get("token-secret-id")) return;
-    const secret = this.app.addSecret({ token: randomBytes(16).toString("hex") }, { label: TOKEN_LABEL });
+    const secret = this.app.addSecret(
+      { token: randomBytes(16).toString("hex") },
+      { label: TOKEN_LABEL },
+    );
     peers.data(this.app).set("token-secret-id", secret.id!);
   }
 
@@ -122,7 +127,8 @@ export class DemoCharm extends CharmBase {
       return;
     }
     const services = await web.pebble.getServices(["web"]);
-    if (services[0]?.current !== "active") event.addStatus(new MaintenanceStatus("starting the web server"));
+    if (services[0]?.current !== "active")
+      event.addStatus(new MaintenanceStatus("starting the web server"));
     event.addStatus(new ActiveStatus(this.config.string("greeting") ?? ""));
   }
 }

@@ -16,7 +16,10 @@ const web = container({ name: "web" });
 
 describe("demo charm", () => {
   it("starts the web server and goes active with the greeting", async () => {
-    const out = await ctx.run(ctx.on.pebbleReady(web), state({ containers: [web], config: { greeting: "hi" } }));
+    const out = await ctx.run(
+      ctx.on.pebbleReady(web),
+      state({ containers: [web], config: { greeting: "hi" } }),
+    );
     expect(out.unitStatus).toEqual({ status: "active", message: "hi" });
     const plan = out.containers[0]!;
     expect(plan.serviceStatuses.web).toBe("active");
@@ -25,25 +28,37 @@ describe("demo charm", () => {
   it("waits for Pebble when the container is not up", async () => {
     const down = container({ name: "web", canConnect: false });
     const out = await ctx.run(ctx.on.configChanged(), state({ containers: [down] }));
-    expect(out.unitStatus).toEqual({ status: "waiting", message: "waiting for the web container's Pebble" });
+    expect(out.unitStatus).toEqual({
+      status: "waiting",
+      message: "waiting for the web container's Pebble",
+    });
   });
 
   it("blocks on an out-of-range port and says how to fix it", async () => {
-    const out = await ctx.run(ctx.on.configChanged(), state({ containers: [web], config: { port: 70000 } }));
+    const out = await ctx.run(
+      ctx.on.configChanged(),
+      state({ containers: [web], config: { port: 70000 } }),
+    );
     expect(out.unitStatus.status).toBe("blocked");
     expect(out.unitStatus.message).toContain("juju config demo port=8080");
   });
 
   it("publishes its URL to related apps", async () => {
     const site = relation({ endpoint: "website", remoteAppName: "proxy" });
-    const out = await ctx.run(ctx.on.relationJoined(site), state({ containers: [web], relations: [site] }));
+    const out = await ctx.run(
+      ctx.on.relationJoined(site),
+      state({ containers: [web], relations: [site] }),
+    );
     const after = out.relations.find((r) => r.id === site.id)!;
     expect(after.localUnitData.url).toBe("http://demo-0.demo:8080");
   });
 
   it("the leader creates the shared token once, as an app secret, and publishes its id", async () => {
     const peers = peerRelation({ endpoint: "replicas" });
-    const out = await ctx.run(ctx.on.leaderElected(), state({ leader: true, containers: [web], relations: [peers] }));
+    const out = await ctx.run(
+      ctx.on.leaderElected(),
+      state({ leader: true, containers: [web], relations: [peers] }),
+    );
     const id = out.relations[0]!.localAppData["token-secret-id"];
     expect(id).toMatch(/^secret:/);
     expect(out.secrets).toHaveLength(1);
@@ -55,18 +70,26 @@ describe("demo charm", () => {
 
   it("a non-leader never creates the token", async () => {
     const peers = peerRelation({ endpoint: "replicas" });
-    const out = await ctx.run(ctx.on.configChanged(), state({ leader: false, containers: [web], relations: [peers] }));
+    const out = await ctx.run(
+      ctx.on.configChanged(),
+      state({ leader: false, containers: [web], relations: [peers] }),
+    );
     expect(out.secrets).toHaveLength(0);
   });
 
   it("greet returns the greeting and logs progress", async () => {
-    await ctx.run(ctx.on.action("greet", { name: "Ada" }), state({ config: { greeting: "hello" } }));
+    await ctx.run(
+      ctx.on.action("greet", { name: "Ada" }),
+      state({ config: { greeting: "hello" } }),
+    );
     expect(ctx.actionResults).toEqual({ message: "hello, Ada!" });
     expect(ctx.actionLogs).toEqual(["greeting Ada"]);
   });
 
   it("greet fails on an empty name", async () => {
-    await expect(ctx.run(ctx.on.action("greet", { name: " " }), state())).rejects.toThrow(ActionFailed);
+    await expect(ctx.run(ctx.on.action("greet", { name: " " }), state())).rejects.toThrow(
+      ActionFailed,
+    );
   });
 
   it("the harness refuses an action parameter the schema does not allow", async () => {

@@ -31,7 +31,9 @@ export class InterfaceDataError extends Error {
     /** What is wrong with it. */
     readonly problem: string,
   ) {
-    super(`${source.interfaceName} data from ${source.owner} on ${source.relation}: "${field}" ${problem}`);
+    super(
+      `${source.interfaceName} data from ${source.owner} on ${source.relation}: "${field}" ${problem}`,
+    );
     this.name = "InterfaceDataError";
   }
 
@@ -70,7 +72,8 @@ export function fieldBool(bag: Bag, key: string, src: DataSource): boolean | und
 export function fieldInt(bag: Bag, key: string, src: DataSource): number | undefined {
   const v = fieldString(bag, key);
   if (v === undefined) return undefined;
-  if (!/^-?\d+$/.test(v)) throw new InterfaceDataError(src, key, `should be an integer, got ${JSON.stringify(v)}`);
+  if (!/^-?\d+$/.test(v))
+    throw new InterfaceDataError(src, key, `should be an integer, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -102,7 +105,10 @@ export const isStringArray = (v: unknown): v is string[] =>
 
 /** Guard: a string-to-string map. */
 export const isStringMap = (v: unknown): v is Record<string, string> =>
-  typeof v === "object" && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === "string");
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.values(v).every((x) => typeof x === "string");
 
 /** Guard: a plain object. */
 export const isObject = (v: unknown): v is Record<string, unknown> =>

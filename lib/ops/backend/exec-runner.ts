@@ -24,7 +24,8 @@ export class ExecToolRunner implements ToolRunner {
     });
     if (result.error) {
       const code = (result.error as NodeJS.ErrnoException).code;
-      const why = code === "ENOENT" ? `hook tool "${tool}" not found on PATH` : result.error.message;
+      const why =
+        code === "ENOENT" ? `hook tool "${tool}" not found on PATH` : result.error.message;
       return { stdout: "", stderr: `ERROR ${why}\n`, exitCode: 127 };
     }
     return {

@@ -66,7 +66,12 @@ export interface NetworkInfoData {
   "ingress-addresses"?: string[];
 }
 
-const AUTHZ = ["access denied", "permission denied", "not the leader", "cannot write relation settings"];
+const AUTHZ = [
+  "access denied",
+  "permission denied",
+  "not the leader",
+  "cannot write relation settings",
+];
 
 /** Counts calls per tool; the benchmark reports it. */
 export type ToolCallCounter = Map<string, number>;
@@ -83,9 +88,13 @@ export class HookTools {
     this.calls.set(tool, (this.calls.get(tool) ?? 0) + 1);
     const result = this.runner.run(tool, args, stdin);
     if (result.exitCode === 0) return result.stdout;
-    const text = result.stderr.trim().replace(/^ERROR\s+/, "") || `${tool} exited with ${result.exitCode}`;
+    const text =
+      result.stderr.trim().replace(/^ERROR\s+/, "") || `${tool} exited with ${result.exitCode}`;
     const message = `${tool}: ${text}`;
-    if (/relation not found/.test(text) && (tool.startsWith("relation-") || tool.startsWith("network-"))) {
+    if (
+      /relation not found/.test(text) &&
+      (tool.startsWith("relation-") || tool.startsWith("network-"))
+    ) {
       throw new RelationNotFoundError(message, tool, result.exitCode);
     }
     if (tool.startsWith("secret-") && /not found/.test(text)) {
@@ -122,12 +131,18 @@ export class HookTools {
 
   /** `config-get`: every option that is set or has a default. Cached for the hook. */
   configGet(): Record<string, unknown> {
-    return this.cached("config", () => this.json<Record<string, unknown> | null>("config-get", []) ?? {});
+    return this.cached(
+      "config",
+      () => this.json<Record<string, unknown> | null>("config-get", []) ?? {},
+    );
   }
 
   /** `status-get` for the unit or (leader only) the application. */
   statusGet(app: boolean): StatusInfo {
-    const out = this.json<Record<string, unknown>>("status-get", ["--include-data", `--application=${app}`]);
+    const out = this.json<Record<string, unknown>>("status-get", [
+      "--include-data",
+      `--application=${app}`,
+    ]);
     const data = (app ? out["application-status"] : out) as Record<string, unknown> | undefined;
     return { status: String(data?.status ?? "unknown"), message: String(data?.message ?? "") };
   }
@@ -152,14 +167,17 @@ export class HookTools {
   /** `relation-ids <endpoint>`: the live relation ids of an endpoint. Cached. */
   relationIds(endpoint: string): number[] {
     return this.cached(`relation-ids:${endpoint}`, () =>
-      this.json<string[]>("relation-ids", [endpoint]).map((r) => Number(r.slice(r.lastIndexOf(":") + 1))),
+      this.json<string[]>("relation-ids", [endpoint]).map((r) =>
+        Number(r.slice(r.lastIndexOf(":") + 1)),
+      ),
     );
   }
 
   /** `relation-list -r <ep:id>`: remote units that joined and have not departed. Cached. */
   relationList(endpoint: string, id: number): string[] {
-    return this.cached(`relation-list:${id}`, () =>
-      this.json<string[] | null>("relation-list", ["-r", `${endpoint}:${id}`]) ?? [],
+    return this.cached(
+      `relation-list:${id}`,
+      () => this.json<string[] | null>("relation-list", ["-r", `${endpoint}:${id}`]) ?? [],
     );
   }
 
@@ -172,12 +190,18 @@ export class HookTools {
   }
 
   /** `relation-get - <member>`: one member's whole databag. Cached until written. */
-  relationGet(endpoint: string, id: number, member: string, isApp: boolean): Record<string, string> {
+  relationGet(
+    endpoint: string,
+    id: number,
+    member: string,
+    isApp: boolean,
+  ): Record<string, string> {
     return this.cached(`relation-get:${id}:${member}:${isApp}`, () => {
       const args = ["-r", `${endpoint}:${id}`, ...(isApp ? ["--app"] : []), "-", member];
       const data = this.json<Record<string, unknown> | null>("relation-get", args) ?? {};
       const bag: Record<string, string> = {};
-      for (const [k, v] of Object.entries(data)) bag[k] = typeof v === "string" ? v : JSON.stringify(v);
+      for (const [k, v] of Object.entries(data))
+        bag[k] = typeof v === "string" ? v : JSON.stringify(v);
       return bag;
     });
   }
@@ -186,7 +210,13 @@ export class HookTools {
    * `relation-set --file -` with the changes as JSON on stdin (`""` deletes a key). Updates the
    * cached bag of `member` so the hook reads its own writes.
    */
-  relationSet(endpoint: string, id: number, changes: Record<string, string>, isApp: boolean, member: string): void {
+  relationSet(
+    endpoint: string,
+    id: number,
+    changes: Record<string, string>,
+    isApp: boolean,
+    member: string,
+  ): void {
     const args = ["-r", `${endpoint}:${id}`, ...(isApp ? ["--app"] : []), "--file", "-"];
     this.call("relation-set", args, JSON.stringify(changes));
     const key = `relation-get:${id}:${member}:${isApp}`;
@@ -201,8 +231,9 @@ export class HookTools {
 
   /** `relation-model-get`: the UUID of the remote application's model. */
   relationModelUuid(endpoint: string, id: number): string {
-    return this.cached(`relation-model:${id}`, () =>
-      this.json<{ uuid: string }>("relation-model-get", ["-r", `${endpoint}:${id}`]).uuid,
+    return this.cached(
+      `relation-model:${id}`,
+      () => this.json<{ uuid: string }>("relation-model-get", ["-r", `${endpoint}:${id}`]).uuid,
     );
   }
 
@@ -210,7 +241,10 @@ export class HookTools {
 
   /** `state-get`: the whole charm state (empty when Juju prints `null`). Cached. */
   stateGet(): Record<string, string> {
-    return this.cached("state", () => this.json<Record<string, string> | null>("state-get", []) ?? {});
+    return this.cached(
+      "state",
+      () => this.json<Record<string, string> | null>("state-get", []) ?? {},
+    );
   }
 
   /** `state-set --file -` with the keys as JSON on stdin. */
@@ -255,7 +289,11 @@ export class HookTools {
   }
 
   /** `secret-add`: returns the new secret's URI. */
-  secretAdd(content: Record<string, string>, owner: "application" | "unit", opts: SecretMetaOptions): string {
+  secretAdd(
+    content: Record<string, string>,
+    owner: "application" | "unit",
+    opts: SecretMetaOptions,
+  ): string {
     const out = this.withSecretFiles(content, (valueArgs) =>
       this.call("secret-add", ["--owner", owner, ...HookTools.metaArgs(opts), ...valueArgs]),
     );
@@ -264,9 +302,16 @@ export class HookTools {
   }
 
   /** `secret-set`: new content (a new revision) and/or metadata. */
-  secretSet(id: string, content: Record<string, string> | undefined, opts: SecretMetaOptions): void {
+  secretSet(
+    id: string,
+    content: Record<string, string> | undefined,
+    opts: SecretMetaOptions,
+  ): void {
     const meta = HookTools.metaArgs(opts);
-    if (content) this.withSecretFiles(content, (valueArgs) => this.call("secret-set", [id, ...meta, ...valueArgs]));
+    if (content)
+      this.withSecretFiles(content, (valueArgs) =>
+        this.call("secret-set", [id, ...meta, ...valueArgs]),
+      );
     else this.call("secret-set", [id, ...meta]);
   }
 
@@ -289,7 +334,10 @@ export class HookTools {
     const out = this.json<Record<string, Omit<SecretInfoData, "id">>>("secret-info-get", args);
     const [id, info] = Object.entries(out)[0] ?? [];
     if (id === undefined || info === undefined) {
-      throw new SecretNotFoundError(`secret-info-get: no secret ${ref.id ?? ref.label}`, "secret-info-get");
+      throw new SecretNotFoundError(
+        `secret-info-get: no secret ${ref.id ?? ref.label}`,
+        "secret-info-get",
+      );
     }
     return { id, ...info };
   }
@@ -301,17 +349,30 @@ export class HookTools {
 
   /** `secret-grant`. */
   secretGrant(id: string, relationId: number, unit?: string): void {
-    this.call("secret-grant", ["--relation", String(relationId), ...(unit ? ["--unit", unit] : []), id]);
+    this.call("secret-grant", [
+      "--relation",
+      String(relationId),
+      ...(unit ? ["--unit", unit] : []),
+      id,
+    ]);
   }
 
   /** `secret-revoke`. */
   secretRevoke(id: string, relationId: number, unit?: string): void {
-    this.call("secret-revoke", ["--relation", String(relationId), ...(unit ? ["--unit", unit] : []), id]);
+    this.call("secret-revoke", [
+      "--relation",
+      String(relationId),
+      ...(unit ? ["--unit", unit] : []),
+      id,
+    ]);
   }
 
   /** `secret-remove`: one revision, or every revision. */
   secretRemove(id: string, revision?: number): void {
-    this.call("secret-remove", [id, ...(revision !== undefined ? ["--revision", String(revision)] : [])]);
+    this.call("secret-remove", [
+      id,
+      ...(revision !== undefined ? ["--revision", String(revision)] : []),
+    ]);
   }
 
   // ---- ports, network
@@ -331,7 +392,9 @@ export class HookTools {
   /** `network-get <binding> [-r id]`. */
   networkGet(binding: string, relation?: { endpoint: string; id: number }): NetworkInfoData {
     const args = [binding, ...(relation ? ["-r", `${relation.endpoint}:${relation.id}`] : [])];
-    return this.cached(`network:${args.join(" ")}`, () => this.json<NetworkInfoData>("network-get", args));
+    return this.cached(`network:${args.join(" ")}`, () =>
+      this.json<NetworkInfoData>("network-get", args),
+    );
   }
 
   // ---- actions

@@ -40,10 +40,15 @@ const OWNER = "charm";
 
 const snake = (s: string): string => s.replace(/-/g, "_");
 
-function source<E extends HookEvent | StorageEvent | RelationCreatedEvent | PebbleReadyEvent | SecretEvent | CollectStatusEvent>(
-  kind: string,
-  make: () => E,
-): EventSource<E> {
+function source<
+  E extends
+    | HookEvent
+    | StorageEvent
+    | RelationCreatedEvent
+    | PebbleReadyEvent
+    | SecretEvent
+    | CollectStatusEvent,
+>(kind: string, make: () => E): EventSource<E> {
   return new EventSource<E>(OWNER, kind, (snapshot?: Snapshot) => {
     const e = make();
     if (snapshot) e.restore(snapshot);
@@ -111,7 +116,11 @@ export class CharmEvents {
       new Secret(backend, id, label, owned ? "unknown" : "none");
     const secretSource = <E extends SecretEvent>(
       kind: string,
-      Cls: new (m: Model, f: (id: string, l: string | undefined, o: boolean) => Secret, o: boolean) => E,
+      Cls: new (
+        m: Model,
+        f: (id: string, l: string | undefined, o: boolean) => Secret,
+        o: boolean,
+      ) => E,
       owned: boolean,
     ) => source(kind, () => new Cls(model, secret(owned), owned));
     this.secretChanged = secretSource("secret_changed", SecretChangedEvent, false);
@@ -126,7 +135,9 @@ export class CharmEvents {
     if (!s) {
       if (!this.meta.relations.has(endpoint)) {
         const known = [...this.meta.relations.keys()].join(", ") || "none";
-        throw new ModelError(`endpoint "${endpoint}" is not in the charm's metadata (endpoints: ${known})`);
+        throw new ModelError(
+          `endpoint "${endpoint}" is not in the charm's metadata (endpoints: ${known})`,
+        );
       }
       const p = snake(endpoint);
       const m = this.model;
@@ -148,13 +159,18 @@ export class CharmEvents {
     if (!s) {
       if (!this.meta.containers.has(name)) {
         const known = [...this.meta.containers.keys()].join(", ") || "none";
-        throw new ModelError(`container "${name}" is not in the charm's metadata (containers: ${known})`);
+        throw new ModelError(
+          `container "${name}" is not in the charm's metadata (containers: ${known})`,
+        );
       }
       const p = snake(name);
       const m = this.model;
       s = {
         pebbleReady: source(`${p}_pebble_ready`, () => new PebbleReadyEvent(m)),
-        pebbleCustomNotice: source(`${p}_pebble_custom_notice`, () => new PebbleCustomNoticeEvent(m)),
+        pebbleCustomNotice: source(
+          `${p}_pebble_custom_notice`,
+          () => new PebbleCustomNoticeEvent(m),
+        ),
         pebbleCheckFailed: source(`${p}_pebble_check_failed`, () => new PebbleCheckEvent(m)),
         pebbleCheckRecovered: source(`${p}_pebble_check_recovered`, () => new PebbleCheckEvent(m)),
       };
@@ -167,7 +183,8 @@ export class CharmEvents {
   storage(name: string): StorageEvents {
     let s = this.storageSources.get(name);
     if (!s) {
-      if (!this.meta.storages.has(name)) throw new ModelError(`storage "${name}" is not in the charm's metadata`);
+      if (!this.meta.storages.has(name))
+        throw new ModelError(`storage "${name}" is not in the charm's metadata`);
       const p = snake(name);
       const m = this.model;
       s = {

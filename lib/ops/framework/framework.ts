@@ -43,7 +43,10 @@ export class Framework {
   private readonly sources = new Map<string, EventSource<EventBase>>();
   private notices: Notice[] | undefined;
   private noticesDirty = false;
-  private readonly stored = new Map<string, { state: StoredState<Record<string, JsonValue>>; saved: string }>();
+  private readonly stored = new Map<
+    string,
+    { state: StoredState<Record<string, JsonValue>>; saved: string }
+  >();
   /** Every event emitted, in order, as `<kind>` (for tests and logs). */
   readonly emitted: string[] = [];
 
@@ -53,7 +56,12 @@ export class Framework {
    * Subscribes `handler` (a method of `owner`) to `source`. The observer is identified by the
    * owner's path and the method's name, which is what a deferred event remembers.
    */
-  observe<E extends EventBase>(source: EventSource<E>, handler: Handler<E>, owner: object, ownerPath: string): void {
+  observe<E extends EventBase>(
+    source: EventSource<E>,
+    handler: Handler<E>,
+    owner: object,
+    ownerPath: string,
+  ): void {
     this.sources.set(source.key, source as unknown as EventSource<EventBase>);
     const list = this.observers.get(source.key) ?? [];
     const method = handler.name.replace(/^bound /, "") || `#${list.length}`;
@@ -133,9 +141,9 @@ export class Framework {
     const kept: Notice[] = [];
     for (const notice of queued) {
       const source = this.sources.get(notice.event);
-      const obs = this.observers.get(notice.event)?.find(
-        (o) => o.ownerPath === notice.observer && o.method === notice.method,
-      );
+      const obs = this.observers
+        .get(notice.event)
+        ?.find((o) => o.ownerPath === notice.observer && o.method === notice.method);
       if (!source || !obs) continue; // the observer is gone: drop the notice, as ops does
       const event = source.make(notice.snapshot);
       this.emitted.push(source.kind);
@@ -151,7 +159,11 @@ export class Framework {
    * A piece of stored state under `<ownerPath>/StoredStateData[<name>]`, created with
    * `defaults` the first time.
    */
-  storedState<T extends Record<string, JsonValue>>(ownerPath: string, name: string, defaults: T): StoredState<T> {
+  storedState<T extends Record<string, JsonValue>>(
+    ownerPath: string,
+    name: string,
+    defaults: T,
+  ): StoredState<T> {
     const key = `${ownerPath}/StoredStateData[${name}]`;
     const existing = this.stored.get(key);
     if (existing) return existing.state as unknown as StoredState<T>;
@@ -189,7 +201,9 @@ export class Framework {
     const limit = 64 * 1024;
     for (const [k, v] of Object.entries(changes)) {
       if (Buffer.byteLength(v) > limit) {
-        throw new Error(`stored state "${k}" is ${Buffer.byteLength(v)} bytes; Juju keeps at most 64 KiB per key`);
+        throw new Error(
+          `stored state "${k}" is ${Buffer.byteLength(v)} bytes; Juju keeps at most 64 KiB per key`,
+        );
       }
     }
     this.tools.stateSet(changes);

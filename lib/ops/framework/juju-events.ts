@@ -71,12 +71,16 @@ export class RelationDepartedEvent extends RelationEvent {
   departingUnit: RemoteUnit | undefined;
 
   override snapshot(): Snapshot {
-    return { ...super.snapshot(), ...(this.departingUnit ? { departing_unit: this.departingUnit.name } : {}) };
+    return {
+      ...super.snapshot(),
+      ...(this.departingUnit ? { departing_unit: this.departingUnit.name } : {}),
+    };
   }
 
   override restore(s: Snapshot): void {
     super.restore(s);
-    this.departingUnit = typeof s.departing_unit === "string" ? new UnitRef(s.departing_unit) : undefined;
+    this.departingUnit =
+      typeof s.departing_unit === "string" ? new UnitRef(s.departing_unit) : undefined;
   }
 }
 
@@ -109,12 +113,21 @@ export class PebbleCustomNoticeEvent extends WorkloadEvent {
   notice!: { id: string; type: string; key: string };
 
   override snapshot(): Snapshot {
-    return { ...super.snapshot(), notice_id: this.notice.id, notice_type: this.notice.type, notice_key: this.notice.key };
+    return {
+      ...super.snapshot(),
+      notice_id: this.notice.id,
+      notice_type: this.notice.type,
+      notice_key: this.notice.key,
+    };
   }
 
   override restore(s: Snapshot): void {
     super.restore(s);
-    this.notice = { id: String(s.notice_id), type: String(s.notice_type), key: String(s.notice_key) };
+    this.notice = {
+      id: String(s.notice_id),
+      type: String(s.notice_type),
+      key: String(s.notice_key),
+    };
   }
 }
 
@@ -227,7 +240,9 @@ export class ActionEvent extends EventBase {
   }
 
   override defer(): void {
-    throw new ActionCannotBeDeferredError(`action "${this.name}" cannot be deferred: Juju runs an action once`);
+    throw new ActionCannotBeDeferredError(
+      `action "${this.name}" cannot be deferred: Juju runs an action once`,
+    );
   }
 
   /**
@@ -263,11 +278,16 @@ const RESERVED = new Set(["stdout", "stdout-encoding", "stderr", "stderr-encodin
  * flattenActionResults({ store: { id: "01H" } }); // { "store.id": "01H" }
  * ```
  */
-export function flattenActionResults(results: Record<string, unknown>, prefix = ""): Record<string, string> {
+export function flattenActionResults(
+  results: Record<string, unknown>,
+  prefix = "",
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(results)) {
     if (!ACTION_KEY.test(k)) {
-      throw new Error(`action result key "${prefix}${k}" is not valid: use lowercase letters, digits and hyphens`);
+      throw new Error(
+        `action result key "${prefix}${k}" is not valid: use lowercase letters, digits and hyphens`,
+      );
     }
     const key = prefix + k;
     if (!prefix && RESERVED.has(k)) throw new Error(`action result key "${k}" is reserved by Juju`);
@@ -293,4 +313,3 @@ export class CollectStatusEvent extends EventBase {
     this.statuses.push(status);
   }
 }
-

@@ -10,7 +10,8 @@
  */
 
 /** JSON-serialisable values. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** A typed handle on one piece of stored state. */
 export class StoredState<T extends Record<string, JsonValue>> {

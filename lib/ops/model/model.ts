@@ -52,7 +52,9 @@ export class Model {
   private checkEndpoint(endpoint: string): void {
     if (!this.backend.meta.relations.has(endpoint)) {
       const known = [...this.backend.meta.relations.keys()].join(", ") || "none";
-      throw new ModelError(`endpoint "${endpoint}" is not in the charm's metadata (endpoints: ${known})`);
+      throw new ModelError(
+        `endpoint "${endpoint}" is not in the charm's metadata (endpoints: ${known})`,
+      );
     }
   }
 
@@ -65,7 +67,11 @@ export class Model {
       const extra: string[] = [];
       if (current && juju.event.kind === "relation") {
         // As ops does: the departing or remote unit stays in `units` for departed and broken.
-        if (juju.event.phase === "departed" && juju.departingUnit && juju.departingUnit !== juju.unitName) {
+        if (
+          juju.event.phase === "departed" &&
+          juju.departingUnit &&
+          juju.departingUnit !== juju.unitName
+        ) {
           extra.push(juju.departingUnit);
         }
       }
@@ -138,10 +144,15 @@ export class Model {
   /** The network of an endpoint or extra binding. */
   getBinding(name: string, relation?: Relation): Network {
     if (!this.backend.meta.relations.has(name) && !this.backend.meta.extraBindings.has(name)) {
-      throw new ModelError(`binding "${name}" is neither an endpoint nor an extra binding of the charm`);
+      throw new ModelError(
+        `binding "${name}" is neither an endpoint nor an extra binding of the charm`,
+      );
     }
     return new Network(
-      this.backend.tools.networkGet(name, relation ? { endpoint: relation.endpoint, id: relation.id } : undefined),
+      this.backend.tools.networkGet(
+        name,
+        relation ? { endpoint: relation.endpoint, id: relation.id } : undefined,
+      ),
     );
   }
 

@@ -27,7 +27,11 @@ export class Network {
       for (const a of b.addresses ?? []) {
         // Juju 4 on K8s puts an empty placeholder first; skip entries without an address.
         if (!a.value) continue;
-        this.interfaces.push({ name: b["interface-name"] ?? "", address: a.value, cidr: a.cidr ?? "" });
+        this.interfaces.push({
+          name: b["interface-name"] ?? "",
+          address: a.value,
+          cidr: a.cidr ?? "",
+        });
       }
     }
     this.ingressAddresses = data["ingress-addresses"] ?? [];

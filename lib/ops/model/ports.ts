@@ -29,11 +29,13 @@ export function validatePort(p: Port): void {
     if (p.port !== undefined) throw new ModelError("icmp ports take no port number");
     return;
   }
-  if (!["tcp", "udp"].includes(p.protocol)) throw new ModelError(`unknown protocol "${p.protocol}"`);
+  if (!["tcp", "udp"].includes(p.protocol))
+    throw new ModelError(`unknown protocol "${p.protocol}"`);
   if (p.port === undefined || !Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
     throw new ModelError(`port must be an integer from 1 to 65535, got ${String(p.port)}`);
   }
 }
 
 /** A stable key for a port. */
-export const portKey = (p: Port): string => (p.protocol === "icmp" ? "icmp" : `${p.port}/${p.protocol}`);
+export const portKey = (p: Port): string =>
+  p.protocol === "icmp" ? "icmp" : `${p.port}/${p.protocol}`;

@@ -127,7 +127,9 @@ export class RelationDataContent {
     const clean: Record<string, string> = {};
     for (const [k, v] of Object.entries(changes)) {
       if (typeof k !== "string" || k === "") {
-        throw new RelationDataTypeError(`relation data keys must be non-empty strings, got ${JSON.stringify(k)}`);
+        throw new RelationDataTypeError(
+          `relation data keys must be non-empty strings, got ${JSON.stringify(k)}`,
+        );
       }
       if (v !== undefined && typeof v !== "string") {
         throw new RelationDataTypeError(
@@ -213,7 +215,11 @@ export class Relation {
   /** The databag of a unit or app: this unit, this app, the remote app or a remote unit. */
   data(owner: RelationEntity | string): RelationDataContent {
     const entity =
-      typeof owner === "string" ? (owner.includes("/") ? new RemoteUnit(owner) : new RemoteApp(owner)) : owner;
+      typeof owner === "string"
+        ? owner.includes("/")
+          ? new RemoteUnit(owner)
+          : new RemoteApp(owner)
+        : owner;
     return new RelationDataContent(this.backend, this, entity);
   }
 

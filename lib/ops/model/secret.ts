@@ -18,7 +18,8 @@ const KEY = /^([a-z](?:-?[a-z0-9]){2,})$/;
 const ROTATE = new Set(["never", "hourly", "daily", "weekly", "monthly", "quarterly", "yearly"]);
 
 /** Rotation policies Juju accepts. */
-export type SecretRotate = "never" | "hourly" | "daily" | "weekly" | "monthly" | "quarterly" | "yearly";
+export type SecretRotate =
+  "never" | "hourly" | "daily" | "weekly" | "monthly" | "quarterly" | "yearly";
 
 /** Metadata a charm can give a secret. */
 export interface SecretOptions {
@@ -46,7 +47,9 @@ export interface SecretInfo {
  * single hyphens, starting with a letter, three characters or more; values strings.
  * Throws {@link InvalidSecretContentError} naming the bad key.
  */
-export function validateSecretContent(content: Record<string, unknown>): asserts content is Record<string, string> {
+export function validateSecretContent(
+  content: Record<string, unknown>,
+): asserts content is Record<string, string> {
   const keys = Object.keys(content);
   if (keys.length === 0) throw new InvalidSecretContentError("secret content must not be empty");
   for (const k of keys) {
@@ -57,7 +60,9 @@ export function validateSecretContent(content: Record<string, unknown>): asserts
     }
     const v = content[k];
     if (typeof v !== "string") {
-      throw new InvalidSecretContentError(`secret value of "${k}" must be a string, got ${typeof v}`);
+      throw new InvalidSecretContentError(
+        `secret value of "${k}" must be a string, got ${typeof v}`,
+      );
     }
     if (v === "") throw new InvalidSecretContentError(`secret value of "${k}" must not be empty`);
   }

@@ -105,7 +105,9 @@ export class Unit {
   getContainer(name: string): Container {
     if (!this.backend.meta.containers.has(name)) {
       const known = [...this.backend.meta.containers.keys()].join(", ") || "none";
-      throw new ModelError(`container "${name}" is not in the charm's metadata (containers: ${known})`);
+      throw new ModelError(
+        `container "${name}" is not in the charm's metadata (containers: ${known})`,
+      );
     }
     let c = this.containerCache.get(name);
     if (!c) {
@@ -135,7 +137,9 @@ export class Application {
 
   private requireLeader(what: string): void {
     if (!this.backend.isLeader()) {
-      throw new PermissionDeniedError(`${this.backend.unitName} is not the leader and cannot ${what}`);
+      throw new PermissionDeniedError(
+        `${this.backend.unitName} is not the leader and cannot ${what}`,
+      );
     }
   }
 

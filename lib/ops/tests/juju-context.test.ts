@@ -15,11 +15,23 @@ describe("parseDispatchPath", () => {
   it.each([
     ["hooks/install", { kind: "lifecycle", name: "install" }],
     ["hooks/config-changed", { kind: "lifecycle", name: "config-changed" }],
-    ["hooks/database-relation-changed", { kind: "relation", endpoint: "database", phase: "changed" }],
-    ["hooks/send-ca-cert-relation-broken", { kind: "relation", endpoint: "send-ca-cert", phase: "broken" }],
+    [
+      "hooks/database-relation-changed",
+      { kind: "relation", endpoint: "database", phase: "changed" },
+    ],
+    [
+      "hooks/send-ca-cert-relation-broken",
+      { kind: "relation", endpoint: "send-ca-cert", phase: "broken" },
+    ],
     ["hooks/data-storage-attached", { kind: "storage", storage: "data", phase: "attached" }],
-    ["hooks/openfga-pebble-ready", { kind: "workload", container: "openfga", phase: "pebble-ready" }],
-    ["hooks/openfga-pebble-check-failed", { kind: "workload", container: "openfga", phase: "pebble-check-failed" }],
+    [
+      "hooks/openfga-pebble-ready",
+      { kind: "workload", container: "openfga", phase: "pebble-ready" },
+    ],
+    [
+      "hooks/openfga-pebble-check-failed",
+      { kind: "workload", container: "openfga", phase: "pebble-check-failed" },
+    ],
     ["hooks/secret-rotate", { kind: "secret", phase: "rotate" }],
     ["actions/schema-upgrade", { kind: "action", action: "schema-upgrade" }],
     ["hooks/collect-metrics", { kind: "restricted", name: "collect-metrics" }],
@@ -29,7 +41,9 @@ describe("parseDispatchPath", () => {
 
   it("rejects unknown hooks and paths with a precise message", () => {
     expect(() => parseDispatchPath("hooks/frobnicate")).toThrow('unknown hook "frobnicate"');
-    expect(() => parseDispatchPath("bin/install")).toThrow('must be "hooks/<hook-name>" or "actions/<action-name>"');
+    expect(() => parseDispatchPath("bin/install")).toThrow(
+      'must be "hooks/<hook-name>" or "actions/<action-name>"',
+    );
     expect(() => parseDispatchPath("actions/Bad_Name")).toThrow("not a valid action name");
   });
 });
@@ -58,11 +72,36 @@ describe("JujuContext.fromEnv", () => {
     bad({ ...base, JUJU_UNIT_NAME: "" }, "JUJU_UNIT_NAME is not set");
     bad({ ...base, JUJU_UNIT_NAME: "openfga" }, 'JUJU_UNIT_NAME "openfga" is not of the form');
     bad({ ...base, JUJU_VERSION: "three" }, 'JUJU_VERSION "three"');
-    bad({ ...base, JUJU_DISPATCH_PATH: "hooks/db-relation-joined", JUJU_RELATION_ID: "db:x", JUJU_REMOTE_UNIT: "" }, 'JUJU_RELATION_ID "db:x"');
-    bad({ ...base, JUJU_DISPATCH_PATH: "hooks/db-relation-joined", JUJU_RELATION_ID: "other:1", JUJU_REMOTE_UNIT: "" }, "does not belong to endpoint");
-    bad({ ...base, JUJU_DISPATCH_PATH: "hooks/db-relation-joined", JUJU_RELATION_ID: "db:1" }, "JUJU_REMOTE_UNIT must be set");
-    bad({ ...base, JUJU_DISPATCH_PATH: "hooks/secret-remove", JUJU_SECRET_ID: "secret:abc" }, "JUJU_SECRET_REVISION must be set");
-    bad({ ...base, JUJU_DISPATCH_PATH: "hooks/secret-changed", JUJU_SECRET_ID: "not-a-uri" }, "is not a secret URI");
+    bad(
+      {
+        ...base,
+        JUJU_DISPATCH_PATH: "hooks/db-relation-joined",
+        JUJU_RELATION_ID: "db:x",
+        JUJU_REMOTE_UNIT: "",
+      },
+      'JUJU_RELATION_ID "db:x"',
+    );
+    bad(
+      {
+        ...base,
+        JUJU_DISPATCH_PATH: "hooks/db-relation-joined",
+        JUJU_RELATION_ID: "other:1",
+        JUJU_REMOTE_UNIT: "",
+      },
+      "does not belong to endpoint",
+    );
+    bad(
+      { ...base, JUJU_DISPATCH_PATH: "hooks/db-relation-joined", JUJU_RELATION_ID: "db:1" },
+      "JUJU_REMOTE_UNIT must be set",
+    );
+    bad(
+      { ...base, JUJU_DISPATCH_PATH: "hooks/secret-remove", JUJU_SECRET_ID: "secret:abc" },
+      "JUJU_SECRET_REVISION must be set",
+    );
+    bad(
+      { ...base, JUJU_DISPATCH_PATH: "hooks/secret-changed", JUJU_SECRET_ID: "not-a-uri" },
+      "is not a secret URI",
+    );
     bad({ ...base, JUJU_DISPATCH_PATH: "actions/greet" }, "JUJU_ACTION_UUID is not set");
   });
 

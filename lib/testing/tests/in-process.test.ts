@@ -1,0 +1,3 @@
+import { behaviourSuite } from "./behaviour-suite.js";
+
+behaviourSuite("in-process");
