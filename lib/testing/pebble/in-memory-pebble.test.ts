@@ -4,7 +4,8 @@
  */
 
 import { describe, expect, it } from "vitest";
-import { APIError, ChangeError, ConnectionError, ExecError } from "../../pebble/errors.js";
+import type { ExecError } from "../../pebble/errors.js";
+import { APIError, ChangeError, ConnectionError } from "../../pebble/errors.js";
 import { InMemoryPebble } from "./in-memory-pebble.js";
 import { globToRegExp } from "./filesystem.js";
 
