@@ -7,6 +7,8 @@
  *   only what every hook needs.
  * - `keepNames`: class and function names survive (error names, observer method names in
  *   deferred events, stack traces).
+ * - Dynamic imports of CommonJS packages get their named exports, as under Node (see
+ *   `lazy-import-plugin.ts`).
  * - A banner defines `require` (through `createRequire`) so CommonJS packages inside the ES
  *   module bundle can still load Node's built-in modules.
  *
@@ -19,6 +21,7 @@
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
+import { lazyImportInterop } from "./lazy-import-plugin.js";
 
 /** Options of {@link bundleCharm}. */
 export interface BundleOptions {
@@ -90,6 +93,7 @@ export async function bundleCharm(options: BundleOptions): Promise<BundleResult>
     external: options.external ?? [],
     define: { "process.env.NODE_ENV": '"production"' },
     banner: { js: REQUIRE_BANNER },
+    plugins: [lazyImportInterop()],
     metafile: true,
     logLevel: "silent",
     absWorkingDir: process.cwd(),

@@ -16,3 +16,4 @@ export * from "./node-runtime.js";
 export * from "./pack.js";
 export * from "./fake-hook-tools.js";
 export * from "./hook-env.js";
+export * from "./lazy-import-plugin.js";
