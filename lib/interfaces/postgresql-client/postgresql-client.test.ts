@@ -1,0 +1,518 @@
+// Unit tests of postgresql_client: the pure data model, then the requirer and the provider in tiny
+// charms run by lib/testing. Every bag we write is checked against the published JSON schema, and
+// no secret value may appear in a bag, a log line or a status.
+import { beforeEach, describe, expect, it } from "vitest";
+import { CharmBase, type CharmContext } from "../../ops/charm.js";
+import type { CollectStatusEvent } from "../../ops/framework/juju-events.js";
+import { CharmMeta } from "../../ops/metadata.js";
+import { ActiveStatus } from "../../ops/model/status.js";
+import {
+  Context,
+  type RelationState,
+  type State,
+  relation,
+  secret,
+  state,
+} from "../../testing/index.js";
+import { InterfaceDataError } from "../common/databag.js";
+import { leaks, schemaErrors } from "../tls-certificates/schema-check.js";
+import {
+  DEFAULT_REQUESTED_SECRETS,
+  DatabaseProvider,
+  type DatabaseRequestedEvent,
+  DatabaseRequirer,
+  parseEndpoints,
+  parseProviderBag,
+  parseRequest,
+  renderRequest,
+  splitAnswer,
+} from "./index.js";
+
+const src = { interfaceName: "postgresql_client", relation: "database:1", owner: "postgresql-k8s" };
+const PASSWORD = "s3cr3t-Pa55w0rd-xyz";
+
+describe("data model", () => {
+  it("renders the request as data_interfaces does, requested-secrets as Python's json.dumps", () => {
+    expect(renderRequest({ database: "jimm", extraUserRoles: "admin" })).toEqual({
+      database: "jimm",
+      "requested-secrets":
+        '["username", "password", "tls", "tls-ca", "uris", "read-only-uris", "entity-name", "entity-password"]',
+      "extra-user-roles": "admin",
+    });
+  });
+
+  it("parses a request and rejects a requested-secrets that is not a JSON list", () => {
+    expect(parseRequest({ database: "jimm", "requested-secrets": '["username"]' }, src)).toEqual({
+      database: "jimm",
+      requestedSecrets: ["username"],
+    });
+    expect(parseRequest({}, src)).toBeUndefined();
+    expect(() => parseRequest({ database: "x", "requested-secrets": "username" }, src)).toThrow(
+      InterfaceDataError,
+    );
+    expect(() => parseRequest({ database: "x", "requested-secrets": '{"a": 1}' }, src)).toThrow(
+      /JSON list/,
+    );
+  });
+
+  it("parses endpoint lists, IPv6 included, and rejects garbage", () => {
+    expect(
+      parseEndpoints("a.svc:5432,10.0.0.2:5433,[fd00::1]:5432", src, "endpoints").map((e) => [
+        e.host,
+        e.port,
+      ]),
+    ).toEqual([
+      ["a.svc", 5432],
+      ["10.0.0.2", 5433],
+      ["fd00::1", 5432],
+    ]);
+    expect(() => parseEndpoints("a.svc", src, "endpoints")).toThrow(/host:port/);
+    expect(() => parseEndpoints("a.svc:99999", src, "endpoints")).toThrow(InterfaceDataError);
+  });
+
+  it("parses both boolean spellings of tls, and a bad one is an error", () => {
+    expect(parseProviderBag({ tls: "True" }, src).clear.tls).toBe(true);
+    expect(parseProviderBag({ tls: "false" }, src).clear.tls).toBe(false);
+    expect(() => parseProviderBag({ tls: "yes" }, src)).toThrow(/"tls" should be true or false/);
+  });
+
+  it("ignores unknown keys and rejects a secret field that is not a secret URI", () => {
+    expect(parseProviderBag({ data: "{}", "some-new-key": "x" }, src).secrets).toEqual({});
+    expect(() => parseProviderBag({ "secret-user": "hunter2" }, src)).toThrow(/Juju secret URI/);
+  });
+
+  it("splits an answer as postgresql-k8s does: requested fields in secrets, the rest in the bag", () => {
+    const { bag, secrets } = splitAnswer(
+      {
+        database: "jimm",
+        username: "relation_id_7",
+        password: PASSWORD,
+        endpoints: "pg-primary:5432",
+        readOnlyEndpoints: "pg-replicas:5432",
+        uris: `postgresql://relation_id_7:${PASSWORD}@pg-primary:5432/jimm`,
+        tls: false,
+        tlsCa: "ignored when TLS is off",
+        version: "16.4",
+      },
+      DEFAULT_REQUESTED_SECRETS,
+    );
+    expect(secrets).toEqual({
+      user: {
+        username: "relation_id_7",
+        password: PASSWORD,
+        uris: `postgresql://relation_id_7:${PASSWORD}@pg-primary:5432/jimm`,
+      },
+      tls: { tls: "False" },
+    });
+    expect(bag).toEqual({
+      endpoints: "pg-primary:5432",
+      "read-only-endpoints": "pg-replicas:5432",
+      version: "16.4",
+      database: "jimm",
+    });
+  });
+});
+
+// ---- requirer
+
+const requirerMeta = CharmMeta.fromDocuments({
+  name: "jimm",
+  requires: { database: { interface: "postgresql_client", limit: 1 } },
+});
+
+const events: string[] = [];
+
+class RequirerCharm extends CharmBase {
+  readonly db: DatabaseRequirer;
+  constructor(ctx: CharmContext) {
+    super(ctx);
+    this.db = new DatabaseRequirer(this, "database", { database: "jimm", extraUserRoles: "admin" });
+    this.observe(this.db.on.databaseCreated, () => void events.push("created"));
+    this.observe(this.db.on.endpointsChanged, () => void events.push("endpoints"));
+    this.observe(this.db.on.credentialsChanged, () => void events.push("credentials"));
+    this.observe(this.db.on.gone, () => void events.push("gone"));
+    this.observe(this.on.collectUnitStatus, this.collect);
+  }
+  collect(event: CollectStatusEvent): void {
+    const s = this.db.status();
+    const c = this.db.connection();
+    event.addStatus(
+      s ??
+        new ActiveStatus(
+          c ? `${c.username}@${c.endpoints[0]!.text}/${c.database} tls=${c.tls}` : "",
+        ),
+    );
+  }
+}
+
+const userSecret = secret({
+  trackedContent: {
+    username: "relation_id_1",
+    password: PASSWORD,
+    uris: `postgresql://relation_id_1:${PASSWORD}@pg:5432/jimm`,
+  },
+});
+const tlsSecret = secret({
+  trackedContent: {
+    tls: "True",
+    "tls-ca": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+  },
+});
+
+function pgRelation(
+  remoteAppData: Record<string, string>,
+  extra: Partial<RelationState> = {},
+): RelationState {
+  return relation({
+    endpoint: "database",
+    id: 1,
+    remoteAppName: "postgresql-k8s",
+    remoteAppData,
+    ...extra,
+  });
+}
+
+const answered = {
+  "secret-user": userSecret.id,
+  "secret-tls": tlsSecret.id,
+  endpoints: "postgresql-k8s-primary.m.svc.cluster.local:5432",
+  "read-only-endpoints": "postgresql-k8s-replicas.m.svc.cluster.local:5432",
+  version: "16.4",
+  database: "jimm",
+  data: '{"database": "jimm"}',
+};
+
+const reqCtx = new Context(RequirerCharm, { meta: requirerMeta });
+
+function noLeak(out: State): void {
+  expect(leaks({ ...out, logs: reqCtx.logs }, [PASSWORD])).toEqual([]);
+}
+
+describe("DatabaseRequirer", () => {
+  beforeEach(() => {
+    events.length = 0;
+  });
+
+  it("the leader writes database, requested-secrets and extra-user-roles on relation-created, schema-valid", async () => {
+    const rel = pgRelation({});
+    const out = await reqCtx.run(
+      reqCtx.on.relationCreated(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    const app = out.relations[0]!.localAppData;
+    expect(app).toEqual(renderRequest({ database: "jimm", extraUserRoles: "admin" }));
+    expect(schemaErrors("postgresql_client/v0/requirer.json", { app })).toEqual([]);
+  });
+
+  it("a non-leader writes nothing; the next leader writes the request on leader-elected", async () => {
+    const rel = pgRelation({});
+    const out = await reqCtx.run(
+      reqCtx.on.relationCreated(rel),
+      state({ leader: false, relations: [rel] }),
+    );
+    expect(out.relations[0]!.localAppData).toEqual({});
+    const led = await reqCtx.run(reqCtx.on.leaderElected(), { ...out, leader: true });
+    expect(led.relations[0]!.localAppData.database).toBe("jimm");
+  });
+
+  it("never rewrites a request already made (PG refuses changed roles)", async () => {
+    const rel = pgRelation(
+      {},
+      { localAppData: { database: "jimm", "extra-user-roles": "superuser" } },
+    );
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(out.relations[0]!.localAppData).toEqual({
+      database: "jimm",
+      "extra-user-roles": "superuser",
+    });
+    expect(reqCtx.logs.some((l) => l.message.includes("extra-user-roles cannot change"))).toBe(
+      true,
+    );
+  });
+
+  it("waits while the provider has not answered", async () => {
+    const rel = pgRelation({ data: "{}" });
+    const out = await reqCtx.run(reqCtx.on.relationChanged(rel), state({ relations: [rel] }));
+    expect(out.unitStatus).toEqual({
+      status: "waiting",
+      message: "database: waiting for the database credentials",
+    });
+    expect(events).toEqual([]);
+  });
+
+  it("reads credentials from secret-user and TLS from secret-tls, then emits databaseCreated once", async () => {
+    const rel = pgRelation(answered);
+    const before = state({ relations: [rel], secrets: [userSecret, tlsSecret] });
+    const out = await reqCtx.run(reqCtx.on.relationChanged(rel), before);
+    expect(events).toEqual(["created"]);
+    expect(out.unitStatus).toEqual({
+      status: "active",
+      message: "relation_id_1@postgresql-k8s-primary.m.svc.cluster.local:5432/jimm tls=true",
+    });
+    noLeak(out);
+    const again = await reqCtx.run(reqCtx.on.relationChanged(rel), out);
+    expect(events).toEqual(["created"]);
+    noLeak(again);
+  });
+
+  it("emits endpointsChanged when the endpoints move", async () => {
+    const rel = pgRelation(answered);
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ relations: [rel], secrets: [userSecret, tlsSecret] }),
+    );
+    const moved = pgRelation({ ...answered, endpoints: "10.0.0.9:5432" });
+    await reqCtx.run(reqCtx.on.relationChanged(moved), { ...out, relations: [moved] });
+    expect(events).toEqual(["created", "endpoints"]);
+  });
+
+  it("emits credentialsChanged on secret-changed of its user secret, and reads the new revision", async () => {
+    const rel = pgRelation(answered);
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ relations: [rel], secrets: [userSecret, tlsSecret] }),
+    );
+    const rotated = {
+      ...userSecret,
+      latestContent: { ...userSecret.trackedContent, username: "relation_id_1b" },
+    };
+    const after = await reqCtx.run(reqCtx.on.secretChanged(rotated), {
+      ...out,
+      secrets: [rotated, tlsSecret],
+    });
+    expect(events).toEqual(["created", "credentials"]);
+    expect(after.unitStatus.message).toMatch(/^relation_id_1b@/);
+  });
+
+  it("accepts credentials in clear from a provider without secrets, tls spelled true", async () => {
+    const rel = pgRelation({
+      username: "u",
+      password: PASSWORD,
+      endpoints: "pg:5432",
+      tls: "true",
+      database: "jimm",
+    });
+    const out = await reqCtx.run(reqCtx.on.relationChanged(rel), state({ relations: [rel] }));
+    expect(out.unitStatus).toEqual({ status: "active", message: "u@pg:5432/jimm tls=true" });
+  });
+
+  it("blocks with a precise message when secret-user cannot be read", async () => {
+    const rel = pgRelation(answered);
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ relations: [rel], secrets: [tlsSecret] }),
+    );
+    expect(out.unitStatus).toEqual({
+      status: "blocked",
+      message:
+        'invalid postgresql_client data from postgresql-k8s: "secret-user" names a secret this unit cannot read (not granted to this relation?)',
+    });
+    expect(events).toEqual([]);
+  });
+
+  it.each([
+    [
+      { endpoints: "no-port-here" },
+      '"endpoints" should be host:port[,host:port], got "no-port-here"',
+    ],
+    [{ "secret-user": "not-a-uri" }, '"secret-user" should be a Juju secret URI, got "not-a-uri"'],
+    [{ status: "[{" }, '"status" is not valid JSON'],
+    [
+      { status: '[{"code": "1"}]' },
+      '"status" should be a JSON list of {code, message, resolution}',
+    ],
+    [{ tls: "maybe" }, '"tls" should be true or false, got "maybe"'],
+  ])("blocks on malformed provider data %j", async (bad, message) => {
+    const rel = pgRelation({ ...answered, ...bad });
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ relations: [rel], secrets: [userSecret, tlsSecret] }),
+    );
+    expect(out.unitStatus).toEqual({
+      status: "blocked",
+      message: `invalid postgresql_client data from postgresql-k8s: ${message}`,
+    });
+  });
+
+  it("blocks on a malformed value inside the TLS secret", async () => {
+    const badTls = secret({ trackedContent: { tls: "on" } });
+    const rel = pgRelation({ ...answered, "secret-tls": badTls.id });
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ relations: [rel], secrets: [userSecret, badTls] }),
+    );
+    expect(out.unitStatus.status).toBe("blocked");
+    expect(out.unitStatus.message).toContain('"tls" should be true or false');
+  });
+
+  it("emits gone on relation-broken and then needs the relation again", async () => {
+    const rel = pgRelation(answered);
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ relations: [rel], secrets: [userSecret, tlsSecret] }),
+    );
+    const broken = await reqCtx.run(reqCtx.on.relationBroken(rel), out);
+    expect(events).toEqual(["created", "gone"]);
+    expect(broken.unitStatus).toEqual({ status: "blocked", message: "needs a database relation" });
+    expect(Object.keys(broken.storedStates).join()).toContain("seen");
+  });
+});
+
+// ---- provider
+
+const providerMeta = CharmMeta.fromDocuments({
+  name: "postgresql-k8s",
+  provides: { database: { interface: "postgresql_client" } },
+});
+
+const requests: string[] = [];
+let answerTls = false;
+
+class ProviderCharm extends CharmBase {
+  readonly db: DatabaseProvider;
+  constructor(ctx: CharmContext) {
+    super(ctx);
+    this.db = new DatabaseProvider(this, "database");
+    this.observe(this.db.on.databaseRequested, this.onRequested);
+    this.observe(this.db.on.databaseReleased, () => void requests.push("released"));
+  }
+  onRequested(e: DatabaseRequestedEvent): void {
+    requests.push(`${e.request.database}:${e.request.extraUserRoles ?? ""}`);
+    const user = `relation_id_${e.relation.id}`;
+    const ok = this.db.publish(e.relation, {
+      database: e.request.database,
+      username: user,
+      password: PASSWORD,
+      endpoints: "postgresql-k8s-primary.m.svc.cluster.local:5432",
+      readOnlyEndpoints: "postgresql-k8s-replicas.m.svc.cluster.local:5432",
+      uris: `postgresql://${user}:${PASSWORD}@postgresql-k8s-primary.m.svc.cluster.local:5432/${e.request.database}`,
+      readOnlyUris: `postgresql://${user}:${PASSWORD}@postgresql-k8s-replicas.m.svc.cluster.local:5432/${e.request.database}`,
+      tls: answerTls,
+      tlsCa: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
+      version: "16.4",
+    });
+    requests.push(`published:${ok}`);
+  }
+}
+
+const provCtx = new Context(ProviderCharm, { meta: providerMeta });
+
+function jimmRelation(remoteAppData: Record<string, string>): RelationState {
+  return relation({ endpoint: "database", id: 7, remoteAppName: "jimm", remoteAppData });
+}
+
+describe("DatabaseProvider", () => {
+  beforeEach(() => {
+    requests.length = 0;
+    answerTls = false;
+  });
+
+  it("answers a request as postgresql-k8s does: app secrets granted to the relation, URIs and endpoints in the bag", async () => {
+    const rel = jimmRelation(renderRequest({ database: "jimm", extraUserRoles: "admin" }));
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(requests).toEqual(["jimm:admin", "published:true"]);
+    const bag = out.relations[0]!.localAppData;
+    expect(Object.keys(bag).sort()).toEqual([
+      "database",
+      "endpoints",
+      "read-only-endpoints",
+      "secret-tls",
+      "secret-user",
+      "version",
+    ]);
+    const user = out.secrets.find((s) => s.id === bag["secret-user"])!;
+    const tls = out.secrets.find((s) => s.id === bag["secret-tls"])!;
+    expect(user).toMatchObject({
+      owner: "app",
+      label: "database.7.user.secret",
+      remoteGrants: { 7: ["jimm"] },
+    });
+    expect(Object.keys(user.latestContent).sort()).toEqual([
+      "password",
+      "read-only-uris",
+      "uris",
+      "username",
+    ]);
+    expect(tls).toMatchObject({
+      owner: "app",
+      label: "database.7.tls.secret",
+      latestContent: { tls: "False" },
+    });
+    expect(leaks({ ...out, logs: provCtx.logs }, [PASSWORD])).toEqual([]);
+    // The schema describes the bag as data_interfaces presents it: secret fields resolved.
+    expect(
+      schemaErrors("postgresql_client/v0/provider.json", {
+        app: { ...bag, ...user.latestContent, ...tls.latestContent },
+      }),
+    ).toEqual([]);
+
+    // A second hook with the same answer adds no secret revision and changes nothing.
+    const again = await provCtx.run(provCtx.on.relationChanged(rel), out);
+    expect(requests).toEqual(["jimm:admin", "published:true"]);
+    expect(again.secrets).toEqual(out.secrets);
+  });
+
+  it("sends everything in clear when the requirer asked for no secrets, and tls-ca only with TLS on", async () => {
+    answerTls = true;
+    const rel = jimmRelation({ database: "jimm" });
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    const bag = out.relations[0]!.localAppData;
+    expect(out.secrets).toEqual([]);
+    expect(bag).toMatchObject({
+      username: "relation_id_7",
+      tls: "True",
+      "tls-ca": expect.stringContaining("BEGIN CERTIFICATE"),
+    });
+    expect(bag["read-only-uris"]).toBeUndefined();
+    expect(schemaErrors("postgresql_client/v0/provider.json", { app: bag })).toEqual([]);
+    // The check itself bites: a bag without the required fields fails it.
+    expect(
+      schemaErrors("postgresql_client/v0/provider.json", { app: { endpoints: "pg:5432" } }),
+    ).not.toEqual([]);
+  });
+
+  it("a non-leader neither emits nor writes", async () => {
+    const rel = jimmRelation(renderRequest({ database: "jimm" }));
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: false, relations: [rel] }),
+    );
+    expect(requests).toEqual([]);
+    expect(out.relations[0]!.localAppData).toEqual({});
+    expect(out.secrets).toEqual([]);
+  });
+
+  it("logs and ignores a malformed request instead of failing the hook", async () => {
+    const rel = jimmRelation({ database: "jimm", "requested-secrets": "[not json" });
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(requests).toEqual([]);
+    expect(out.relations[0]!.localAppData).toEqual({});
+    expect(provCtx.logs.map((l) => l.message).join("\n")).toContain(
+      '"requested-secrets" is not valid JSON',
+    );
+  });
+
+  it("removes the relation's secrets and emits databaseReleased on relation-broken", async () => {
+    const rel = jimmRelation(renderRequest({ database: "jimm" }));
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(out.secrets).toHaveLength(2);
+    const broken = await provCtx.run(provCtx.on.relationBroken(rel), out);
+    expect(requests.at(-1)).toBe("released");
+    expect(broken.secrets).toEqual([]);
+  });
+});

@@ -1,0 +1,298 @@
+/**
+ * The requirer side of `postgresql_client`: asks postgresql-k8s (or postgresql) for a database
+ * and reads back the endpoints and the credentials, which travel in the `secret-user` and
+ * `secret-tls` Juju secrets.
+ *
+ * The leader writes `database` and `requested-secrets` (and `extra-user-roles`) together on
+ * relation-created, and again on any later hook that finds them missing (a new leader). Reading is
+ * holistic: {@link DatabaseRequirer.readiness} computes the connection from the current bags and
+ * secrets at any time, and never throws for bad remote data.
+ *
+ * @example
+ * ```ts
+ * this.db = new DatabaseRequirer(this, "database", { database: "openfga" });
+ * this.observe(this.db.on.databaseCreated, this.reconcile);
+ * this.observe(this.db.on.endpointsChanged, this.reconcile);
+ * this.observe(this.db.on.credentialsChanged, this.reconcile);
+ * this.observe(this.db.on.gone, this.reconcile);
+ * // in reconcile: const conn = this.db.connection(); if (!conn) return;
+ * // in collect-status: const s = this.db.status(); if (s) event.addStatus(s);
+ * ```
+ */
+import type { CharmBase } from "../../ops/charm.js";
+import { CharmObject } from "../../ops/charm.js";
+import { ModelError } from "../../ops/errors.js";
+import type { EventSource } from "../../ops/framework/event.js";
+import {
+  type RelationBrokenEvent,
+  type RelationChangedEvent,
+  type RelationCreatedEvent,
+  RelationEvent,
+  type SecretChangedEvent,
+} from "../../ops/framework/juju-events.js";
+import type { Relation } from "../../ops/model/relation.js";
+import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
+import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import {
+  type DatabaseConnection,
+  type DatabaseRequest,
+  INTERFACE,
+  type ProviderBag,
+  type SecretContents,
+  type SecretGroup,
+  parseProviderBag,
+  renderRequest,
+  resolveConnection,
+  secretField,
+} from "./data.js";
+
+/** The database was created and the credentials are readable (first time on a relation). */
+export class DatabaseCreatedEvent extends RelationEvent {}
+/** `endpoints` or `read-only-endpoints` changed after the database was created. */
+export class EndpointsChangedEvent extends RelationEvent {}
+/** The `secret-user` or `secret-tls` secret has a new revision (password, TLS flag or CA changed). */
+export class CredentialsChangedEvent extends RelationEvent {}
+/** The relation is being removed: stop using the database. */
+export class DatabaseGoneEvent extends RelationEvent {}
+
+/** Where the requirer stands. */
+export type DatabaseReadiness =
+  | { state: "absent" }
+  | { state: "waiting"; reason: string }
+  | { state: "invalid"; error: InterfaceDataError }
+  | { state: "ready"; connection: DatabaseConnection };
+
+/** Options of {@link DatabaseRequirer}. */
+export interface DatabaseRequirerOptions extends DatabaseRequest {
+  /** Whether a missing relation blocks the charm in {@link DatabaseRequirer.status}. Default true. */
+  required?: boolean;
+}
+
+type Seen = {
+  created: boolean;
+  endpoints: string;
+  readOnlyEndpoints: string;
+  /** Secret URIs seen in the provider bag, to recognise their secret-changed events. */
+  secrets: string[];
+};
+
+/** The requirer side of `postgresql_client` v0. */
+export class DatabaseRequirer extends CharmObject {
+  /** Events this object emits. */
+  readonly on: {
+    databaseCreated: EventSource<DatabaseCreatedEvent>;
+    endpointsChanged: EventSource<EndpointsChangedEvent>;
+    credentialsChanged: EventSource<CredentialsChangedEvent>;
+    gone: EventSource<DatabaseGoneEvent>;
+  };
+  private readonly seen = this.storedState<{ relations: Record<string, Seen> }>("seen", {
+    relations: {},
+  });
+
+  constructor(
+    charm: CharmBase,
+    /** The endpoint, `database` on JIMM and OpenFGA. */
+    readonly endpoint: string,
+    private readonly options: DatabaseRequirerOptions,
+  ) {
+    super(charm, endpoint);
+    const m = this.model;
+    this.on = {
+      databaseCreated: this.defineEvent("database_created", () => new DatabaseCreatedEvent(m)),
+      endpointsChanged: this.defineEvent("endpoints_changed", () => new EndpointsChangedEvent(m)),
+      credentialsChanged: this.defineEvent(
+        "credentials_changed",
+        () => new CredentialsChangedEvent(m),
+      ),
+      gone: this.defineEvent("gone", () => new DatabaseGoneEvent(m)),
+    };
+    const rel = charm.on.relation(endpoint);
+    this.observe(rel.created, this.onCreated);
+    this.observe(rel.changed, this.onChanged);
+    this.observe(rel.broken, this.onBroken);
+    this.observe(charm.on.leaderElected, this.onLeaderElected);
+    this.observe(charm.on.secretChanged, this.onSecretChanged);
+  }
+
+  /** The live relation, if any (the endpoint has limit 1; a broken one does not count). */
+  get relation(): Relation | undefined {
+    return this.model.relations(this.endpoint).find((r) => !this.isBreaking(r));
+  }
+
+  private isBreaking(r: Relation): boolean {
+    const j = this.ctx.juju;
+    return j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id;
+  }
+
+  private source(r: Relation, owner = r.app?.name ?? "the remote application"): DataSource {
+    return { interfaceName: INTERFACE, relation: `${r.endpoint}:${r.id}`, owner };
+  }
+
+  /** Leader only: writes the request unless it is already there. Never changes a written request. */
+  private ensureRequest(r: Relation): void {
+    if (!this.model.unit.isLeader()) return;
+    const bag = r.data(this.model.app);
+    const current = bag.toObject();
+    const wanted = renderRequest(this.options);
+    if (current.database === undefined) {
+      bag.update(wanted);
+      return;
+    }
+    // The provider only reacts to `database` being added, and refuses changed roles: keep what
+    // was first written and say so.
+    if ((current["extra-user-roles"] ?? "") !== (wanted["extra-user-roles"] ?? "")) {
+      this.log.warning(
+        `${this.endpoint}: extra-user-roles cannot change once requested (have ${JSON.stringify(current["extra-user-roles"] ?? "")}); keeping it`,
+      );
+    }
+  }
+
+  private onCreated(event: RelationCreatedEvent): void {
+    this.ensureRequest(event.relation);
+  }
+
+  private onLeaderElected(): void {
+    for (const r of this.model.relations(this.endpoint))
+      if (!this.isBreaking(r)) this.ensureRequest(r);
+  }
+
+  private async onChanged(event: RelationChangedEvent): Promise<void> {
+    this.ensureRequest(event.relation);
+    const r = this.readinessOf(event.relation);
+    const key = String(event.relation.id);
+    const before = this.seen.data.relations[key];
+    if (r.state !== "ready") return;
+    const now = this.fingerprint(event.relation, r.connection);
+    this.seen.data.relations = { ...this.seen.data.relations, [key]: now };
+    const init = {
+      relation: event.relation,
+      ...(event.relation.app ? { app: event.relation.app.name } : {}),
+    };
+    if (!before?.created) {
+      await this.emit(this.on.databaseCreated, new DatabaseCreatedEvent(this.model, init));
+    } else if (
+      before.endpoints !== now.endpoints ||
+      before.readOnlyEndpoints !== now.readOnlyEndpoints
+    ) {
+      await this.emit(this.on.endpointsChanged, new EndpointsChangedEvent(this.model, init));
+    }
+  }
+
+  private fingerprint(r: Relation, c: DatabaseConnection): Seen {
+    const bag = this.providerBagOrUndefined(r);
+    return {
+      created: true,
+      endpoints: c.endpoints.map((e) => e.text).join(","),
+      readOnlyEndpoints: c.readOnlyEndpoints.map((e) => e.text).join(","),
+      secrets: Object.values(bag?.secrets ?? {}),
+    };
+  }
+
+  private async onSecretChanged(event: SecretChangedEvent): Promise<void> {
+    const id = event.secret.uniqueIdentifier;
+    for (const r of this.model.relations(this.endpoint)) {
+      const seen = this.seen.data.relations[String(r.id)];
+      const ours = (seen?.secrets ?? []).some((uri) => uri.split(/[/:]/).pop() === id);
+      if (!ours) continue;
+      const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+      await this.emit(this.on.credentialsChanged, new CredentialsChangedEvent(this.model, init));
+    }
+  }
+
+  private async onBroken(event: RelationBrokenEvent): Promise<void> {
+    const relations = { ...this.seen.data.relations };
+    delete relations[String(event.relation.id)];
+    this.seen.data.relations = relations;
+    const init = {
+      relation: event.relation,
+      ...(event.relation.app ? { app: event.relation.app.name } : {}),
+    };
+    await this.emit(this.on.gone, new DatabaseGoneEvent(this.model, init));
+  }
+
+  private providerBagOrUndefined(r: Relation): ProviderBag | undefined {
+    try {
+      return r.app ? parseProviderBag(r.data(r.app).toObject(), this.source(r)) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reads one secret by URI, latest revision; an unreadable secret is the provider's fault. */
+  private readSecret(r: Relation, group: SecretGroup, uri: string): Record<string, string> {
+    try {
+      return this.model.getSecret({ id: uri }).getContent({ refresh: true });
+    } catch (e) {
+      if (e instanceof ModelError) {
+        throw new InterfaceDataError(
+          this.source(r),
+          secretField(group),
+          "names a secret this unit cannot read (not granted to this relation?)",
+        );
+      }
+      throw e;
+    }
+  }
+
+  private readinessOf(r: Relation): DatabaseReadiness {
+    const app = r.app;
+    if (!app) return { state: "absent" };
+    const src = this.source(r);
+    try {
+      const bag = parseProviderBag(r.data(app).toObject(), src);
+      if (bag.subordinated && !r.units.some((u) => r.data(u).get("state") === "ready")) {
+        return { state: "waiting", reason: "waiting for the database router to be ready" };
+      }
+      const secrets: SecretContents = {};
+      for (const group of ["user", "tls"] as const) {
+        const uri = bag.secrets[group];
+        if (uri !== undefined) secrets[group] = this.readSecret(r, group, uri);
+      }
+      const res = resolveConnection(bag, secrets, src, this.options.database);
+      return res.ready
+        ? { state: "ready", connection: res.connection }
+        : { state: "waiting", reason: res.reason };
+    } catch (e) {
+      if (e instanceof InterfaceDataError) return { state: "invalid", error: e };
+      throw e;
+    }
+  }
+
+  /**
+   * Where the relation stands now: absent, waiting for the provider, invalid remote data (with a
+   * typed error), or ready with the connection. Never throws for remote data.
+   */
+  readiness(): DatabaseReadiness {
+    const r = this.relation;
+    return r ? this.readinessOf(r) : { state: "absent" };
+  }
+
+  /** The connection when ready. Holds the password: never log it. */
+  connection(): DatabaseConnection | undefined {
+    const r = this.readiness();
+    return r.state === "ready" ? r.connection : undefined;
+  }
+
+  /** The typed error of malformed remote data, if any. */
+  get problem(): InterfaceDataError | undefined {
+    const r = this.readiness();
+    return r.state === "invalid" ? r.error : undefined;
+  }
+
+  /** A status for collect-status, or undefined when ready (or absent and optional). */
+  status(): StatusBase | undefined {
+    const r = this.readiness();
+    switch (r.state) {
+      case "absent":
+        return this.options.required === false
+          ? undefined
+          : new BlockedStatus(`needs a ${this.endpoint} relation`);
+      case "waiting":
+        return new WaitingStatus(`${this.endpoint}: ${r.reason}`);
+      case "invalid":
+        return new BlockedStatus(r.error.statusMessage);
+      case "ready":
+        return undefined;
+    }
+  }
+}
