@@ -9,7 +9,6 @@
  * main(DemoCharm);
  * ```
  */
-import { PebbleClient } from "../pebble/client.js";
 import { containerSocketPath } from "../pebble/socket.js";
 import { ExecToolRunner } from "./backend/exec-runner.js";
 import { HookTools } from "./backend/hook-tools.js";
@@ -35,6 +34,7 @@ import { JujuLogger, type LogLevel } from "./log.js";
 import { CharmMeta } from "./metadata.js";
 import { ModelBackend } from "./model/backend.js";
 import { Container, type PebbleFactory } from "./model/container.js";
+import { lazyPebble } from "./model/lazy-pebble.js";
 import { Model } from "./model/model.js";
 import { Storage } from "./model/storage.js";
 import { highestPriority } from "./model/status.js";
@@ -178,8 +178,7 @@ function jujuEvent(
 }
 
 /** The Pebble of a container, on the socket Juju mounts in the charm container. */
-const realPebble: PebbleFactory = (name) =>
-  new PebbleClient({ socketPath: containerSocketPath(name) });
+const realPebble: PebbleFactory = (name) => lazyPebble(containerSocketPath(name));
 
 /**
  * Runs one dispatch of `Charm`. Never throws: failures become a non-zero exit code, logged
