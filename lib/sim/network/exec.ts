@@ -68,7 +68,10 @@ export function execInNamespace(
 ): Promise<ExecResult> {
   const argv = namespaceArgv(namespace, command);
   return new Promise((resolve, reject) => {
-    const child = spawnInNamespace(namespace, command, { stdio: ["pipe", "pipe", "pipe"] });
+    const input = options.input;
+    const child = spawnInNamespace(namespace, command, {
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -90,6 +93,10 @@ export function execInNamespace(
           ),
         );
     });
-    child.stdin?.end(options.input ?? "");
+    if (child.stdin !== null) {
+      // A command may exit without reading its input; that is its business, not an error.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(input);
+    }
   });
 }

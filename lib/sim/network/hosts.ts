@@ -101,8 +101,8 @@ function compare(a: string, b: string): number {
  *
  * @example
  * ```ts
- * rotatedFor("10.250.7.3", ["10.250.7.2", "10.250.7.3", "10.250.7.4"]);
- * // 10.250.7.3 is 0x0afa0703; 0x0afa0703 % 3 = 1 -> ["10.250.7.3", "10.250.7.4", "10.250.7.2"]
+ * rotatedFor("10.250.7.4", ["10.250.7.2", "10.250.7.3", "10.250.7.4"]);
+ * // 10.250.7.4 is 184157956, and 184157956 % 3 = 1: ["10.250.7.3", "10.250.7.4", "10.250.7.2"]
  * ```
  */
 export function rotatedFor(viewerAddress: string, addresses: readonly string[]): string[] {

@@ -38,7 +38,7 @@ import {
   renderResolvConf,
 } from "./hosts.js";
 import type { EtcView, NamespaceEntry, UnitKind } from "./hosts.js";
-import { ipJson, runIp, runIpIgnoringMissing } from "./ip.js";
+import { ipJson, runIp, runIpBatch } from "./ip.js";
 import {
   assertLabel,
   assertPrefix,
@@ -302,56 +302,55 @@ export class SimNetwork {
         : {}),
     };
     const br = this.bridge;
-    await runIp(["link", "add", "name", br, "type", "bridge"]);
-    await runIp(["link", "set", "dev", br, "alias", await ownerAlias()]);
-    // Never route what arrives on the bridge anywhere else, even if the machine forwards IPv4;
-    // and keep the bridge IPv4-only.
-    await writeSysctl(`/proc/sys/net/ipv4/conf/${br}/forwarding`, "0");
-    await writeSysctl(`/proc/sys/net/ipv6/conf/${br}/disable_ipv6`, "1");
-
-    const explicit = this.#options.podCidr !== undefined || this.#options.machineCidr !== undefined;
-    if (
-      explicit &&
-      (this.#options.podCidr === undefined || this.#options.machineCidr === undefined)
-    ) {
+    const { podCidr, machineCidr } = this.#options;
+    if ((podCidr === undefined) !== (machineCidr === undefined)) {
       throw new Error(`SimNetwork ${this.prefix}: give both podCidr and machineCidr, or neither`);
     }
     const refused = new Set<number>();
     for (let attempt = 0; ; attempt++) {
-      const [pods, machines, slot] = explicit
-        ? [
-            parseCidr(this.#options.podCidr as string),
-            parseCidr(this.#options.machineCidr as string),
-            -1,
-          ]
-        : await this.#pickSlot(refused);
-      const taken = await this.#takenNetworks();
-      const clash = taken.find((t) => cidrsOverlap(t.net, pods) || cidrsOverlap(t.net, machines));
-      if (explicit && clash !== undefined) {
-        throw new Error(
-          `SimNetwork ${this.prefix}: ${formatCidr(clash.net)} on ${clash.dev} overlaps the requested subnets`,
+      let pods: Cidr;
+      let machines: Cidr;
+      let slot = -1;
+      if (podCidr !== undefined && machineCidr !== undefined) {
+        [pods, machines] = [parseCidr(podCidr), parseCidr(machineCidr)];
+        const clash = (await this.#takenNetworks()).find(
+          (t) => cidrsOverlap(t.net, pods) || cidrsOverlap(t.net, machines),
         );
-      }
-      if (clash !== undefined) {
-        refused.add(slot);
-        continue;
+        if (clash !== undefined) {
+          throw new Error(
+            `SimNetwork ${this.prefix}: ${formatCidr(clash.net)} on ${clash.dev} overlaps the requested subnets`,
+          );
+        }
+      } else {
+        [pods, machines, slot] = await this.#pickSlot(refused);
       }
       this.#pods = subnet(pods);
       this.#machines = subnet(machines);
-      // Gateway MAC fixed, so it never changes as ports come and go (a bridge takes the lowest
-      // port MAC otherwise, and every namespace would hold a stale ARP entry for its gateway).
-      await runIp(["link", "set", "dev", br, "address", macForAddress(this.#pods.gateway)]);
-      await runIp(["addr", "add", `${this.#pods.gateway}/${pods.prefixLength}`, "dev", br]);
-      await runIp(["addr", "add", `${this.#machines.gateway}/${machines.prefixLength}`, "dev", br]);
+      // The bridge's MAC is set, so it never changes as ports come and go (a bridge takes its
+      // lowest port's MAC otherwise, and every namespace would hold a stale ARP entry).
+      // prettier-ignore
+      await runIpBatch([
+        ["link", "add", "name", br, "address", macForAddress(this.#pods.gateway), "type", "bridge"],
+        ["addr", "add", `${this.#pods.gateway}/${pods.prefixLength}`, "dev", br],
+        ["addr", "add", `${this.#machines.gateway}/${machines.prefixLength}`, "dev", br],
+      ]);
+      await runIp(["link", "set", "dev", br, "alias", await ownerAlias()]);
+      // Never route what arrives on the bridge anywhere else, even if the machine forwards
+      // IPv4; and keep the bridge IPv4-only.
+      await writeSysctl(`/proc/sys/net/ipv4/conf/${br}/forwarding`, "0");
+      await writeSysctl(`/proc/sys/net/ipv6/conf/${br}/disable_ipv6`, "1");
       await runIp(["link", "set", "dev", br, "up"]);
-      if (explicit) return;
+      if (slot < 0) return;
       // Another instance may have picked the same slot at the same moment: the one whose
-      // bridge name sorts first keeps it, the other tries again.
+      // bridge name sorts first keeps it, the other tries again (as it does if anything else
+      // took the subnet meanwhile).
       const rival = (await this.#takenNetworks()).find(
-        (t) => (cidrsOverlap(t.net, pods) || cidrsOverlap(t.net, machines)) && t.dev < br,
+        (t) =>
+          (cidrsOverlap(t.net, pods) || cidrsOverlap(t.net, machines)) &&
+          !(t.dev.endsWith("-br") && t.dev > br),
       );
       if (rival === undefined) return;
-      await runIp(["addr", "flush", "dev", br]);
+      await runIp(["link", "del", br]);
       refused.add(slot);
       if (attempt > 20) throw new Error(`SimNetwork ${this.prefix}: no free subnet found`);
     }
@@ -475,28 +474,25 @@ export class SimNetwork {
       ...(machine !== undefined ? { machine } : {}),
     };
     try {
-      await runIp(["netns", "add", namespace]);
-      // The peer is born inside the namespace, named and addressed as a pod's interface.
+      // Two `ip` processes in all: starting a process costs more than the commands.
       // prettier-ignore
-      await runIp([
-        "link", "add", hostInterface, "type", "veth",
-        "peer", "name", INTERFACE_NAME, "address", macForAddress(address), "netns", namespace,
+      await runIpBatch([
+        ["netns", "add", namespace],
+        // The peer is born inside the namespace, named and addressed as a pod's interface.
+        ["link", "add", hostInterface, "type", "veth",
+          "peer", "name", INTERFACE_NAME, "address", macForAddress(address), "netns", namespace],
+        ["link", "set", "dev", hostInterface, "master", this.bridge, "up"],
       ]);
-      await runIp(["link", "set", "dev", hostInterface, "master", this.bridge, "up"]);
-      const inNs = { namespace };
-      await runIp(["link", "set", "dev", "lo", "up"], inNs);
-      await runIp(
+      // prettier-ignore
+      await runIpBatch([
+        ["link", "set", "dev", "lo", "up"],
         ["addr", "add", `${address}/${own.cidr.prefixLength}`, "dev", INTERFACE_NAME],
-        inNs,
-      );
-      await runIp(["link", "set", "dev", INTERFACE_NAME, "up"], inNs);
-      // Pods and machines share the bridge: reach the other range directly, not via the host
-      // (which does not forward).
-      await runIp(
+        ["link", "set", "dev", INTERFACE_NAME, "up"],
+        // Pods and machines share the bridge: reach the other range directly, not via the
+        // host, which does not forward.
         ["route", "add", formatCidr(other.cidr), "dev", INTERFACE_NAME, "scope", "link"],
-        inNs,
-      );
-      await runIp(["route", "add", "default", "via", own.gateway, "dev", INTERFACE_NAME], inNs);
+        ["route", "add", "default", "via", own.gateway, "dev", INTERFACE_NAME],
+      ], { namespace });
 
       const unit = this.#unitNetwork(o, state, machine);
       state.units.set(name, unit);
@@ -510,8 +506,13 @@ export class SimNetwork {
     } catch (e) {
       // Undo this unit's part; other namespaces may already list it, so rewrite them too.
       this.#namespaces.delete(namespace);
-      await runIpIgnoringMissing(["netns", "del", namespace]).catch(() => undefined);
-      await runIpIgnoringMissing(["link", "del", hostInterface]).catch(() => undefined);
+      await runIpBatch(
+        [
+          ["netns", "del", namespace],
+          ["link", "del", hostInterface],
+        ],
+        { ignoreMissing: true },
+      ).catch(() => undefined);
       await removeEtcDir(namespace).catch(() => undefined);
       own.pool.release(address);
       await this.#rewriteAll(undefined).catch(() => undefined);
@@ -566,9 +567,14 @@ export class SimNetwork {
         return;
       }
       await killNamespaceProcesses(state.namespace);
-      await runIpIgnoringMissing(["netns", "del", state.namespace]);
-      // Usually gone with the namespace; still there if a process kept the namespace alive.
-      await runIpIgnoringMissing(["link", "del", state.hostInterface]);
+      await runIpBatch(
+        [
+          ["netns", "del", state.namespace],
+          // Usually gone with the namespace; kept if a process kept the namespace alive.
+          ["link", "del", state.hostInterface],
+        ],
+        { ignoreMissing: true },
+      );
       await removeEtcDir(state.namespace);
       this.#units.delete(unitKey(ref));
       this.#namespaces.delete(state.namespace);
