@@ -328,3 +328,30 @@ export function newHookContextData(
     immediate: init.immediate ?? emptyImmediate(),
   };
 }
+
+/**
+ * Creates a {@link RelationData} with defaults for everything not given: a non-peer relation in
+ * the same model, empty databags, no units, not broken.
+ *
+ * @example
+ * ```ts
+ * const db = newRelationData({ id: 3, endpoint: "db", remoteApp: "postgresql",
+ *   remoteUnits: { "postgresql/0": { "private-address": "10.0.0.9" } } });
+ * ```
+ */
+export function newRelationData(
+  init: Partial<RelationData> & { id: number; endpoint: string; remoteApp: string },
+): RelationData {
+  return {
+    interface: init.endpoint,
+    peer: false,
+    remoteModelUuid: "00000000-0000-4000-8000-000000000000",
+    localUnitData: {},
+    localAppData: {},
+    remoteAppData: {},
+    remoteUnits: {},
+    departedUnits: {},
+    broken: false,
+    ...init,
+  };
+}

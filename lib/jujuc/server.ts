@@ -48,6 +48,11 @@ export type HookToolResponse = ToolResult | { error: string };
 export interface RegisterOptions {
   /** Makes new secret ids for this context (default: xids). */
   newSecretId?: () => string;
+  /**
+   * Called after each tool call with its result, once the tool has updated the context: lets
+   * the caller apply Juju's immediate effects (status, logs, leader settings) while the hook runs.
+   */
+  onCall?: (tool: string, args: readonly string[], result: ToolResult) => void;
 }
 
 interface Registration {
@@ -121,13 +126,15 @@ export class HookToolServer {
     }
     if (!HOOK_TOOLS.has(request.tool))
       return { error: `bad request: unknown command: ${request.tool}` };
-    return runTool(registration.ctx, request.tool, request.args, {
+    const result = runTool(registration.ctx, request.tool, request.args, {
       cwd: request.cwd,
       ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
       ...(registration.options.newSecretId !== undefined
         ? { newSecretId: registration.options.newSecretId }
         : {}),
     });
+    registration.options.onCall?.(request.tool, request.args, result);
+    return result;
   }
 
   private serve(socket: Socket): void {

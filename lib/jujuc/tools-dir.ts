@@ -33,7 +33,13 @@ export function defaultShimPath(): string {
  * ```
  */
 export function ensureJujucShim(): string {
-  execFileSync("bash", [join(REPO_ROOT, "scripts", "install-jujuc-shim.sh")], { stdio: "pipe" });
+  execFileSync(
+    "bash",
+    ["--norc", "--noprofile", join(REPO_ROOT, "scripts", "install-jujuc-shim.sh")],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return defaultShimPath();
 }
 

@@ -1,0 +1,229 @@
+/**
+ * Benchmark of the hook-tool round trip of the local model: a hook tool (a symlink to the Go
+ * shim) started as a process, connecting to the lib/jujuc tool server over a Unix socket, the
+ * server running the tool, the shim printing the answer. The target is a median under 5 ms.
+ *
+ * Measured: from a shell loop (bash's EPOCHREALTIME around each call), from Node with
+ * `spawnSync` (what a charm's synchronous tool runner pays), the in-process `runTool` cost, and
+ * the floor of starting any process (`/bin/true`) the same two ways. The server runs in a
+ * child process (this file started with `--server <socket>`), so the main process may block.
+ *
+ * Run: `node --import tsx bench/hook-tools.ts` (writes bench/results/hook-tools.json).
+ *
+ * @example
+ * ```sh
+ * node --import tsx bench/hook-tools.ts
+ * ```
+ */
+
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, freemem, loadavg, tmpdir, totalmem } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { newHookContextData } from "../lib/jujuc/context.js";
+import type { HookContextData } from "../lib/jujuc/context.js";
+import { runTool } from "../lib/jujuc/run-tool.js";
+import { startHookToolServer } from "../lib/jujuc/server.js";
+import { ensureJujucShim, makeToolsDir } from "../lib/jujuc/tools-dir.js";
+
+const CONTEXT_ID = "bench/0-config-changed-1";
+
+function benchContext(): HookContextData {
+  return newHookContextData({
+    unitName: "bench/0",
+    leader: true,
+    config: { port: 8080, "log-level": "info" },
+    relations: [
+      {
+        id: 3,
+        endpoint: "db",
+        interface: "postgresql_client",
+        peer: false,
+        remoteApp: "postgresql",
+        remoteModelUuid: "00000000-0000-4000-8000-000000000000",
+        localUnitData: { "private-address": "10.1.0.5" },
+        localAppData: {},
+        remoteAppData: { endpoints: "10.1.0.9:5432", username: "relation-3" },
+        remoteUnits: { "postgresql/0": { "private-address": "10.1.0.9" } },
+        departedUnits: {},
+        broken: false,
+      },
+    ],
+  });
+}
+
+/** The server role: listen, print "ready", serve until stdin closes. */
+async function serve(socketPath: string): Promise<void> {
+  const server = await startHookToolServer(socketPath);
+  server.register(CONTEXT_ID, benchContext());
+  process.stdout.write("ready\n");
+  process.stdin.resume();
+  process.stdin.on("end", () => void server.close().then(() => process.exit(0)));
+}
+
+interface Stats {
+  n: number;
+  medianMs: number;
+  p90Ms: number;
+  minMs: number;
+  meanMs: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const round = (x: number): number => Math.round(x * 1000) / 1000;
+  return {
+    n: sorted.length,
+    medianMs: round(at(0.5)),
+    p90Ms: round(at(0.9)),
+    minMs: round(sorted[0] ?? NaN),
+    meanMs: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+  };
+}
+
+/** Times `command` `n` times inside one bash process; returns per-call milliseconds. */
+function shellLoop(command: string, n: number, env: NodeJS.ProcessEnv): number[] {
+  const script = `
+for ((i = 0; i < ${n}; i++)); do
+  s=$EPOCHREALTIME
+  ${command}
+  e=$EPOCHREALTIME
+  echo "$s $e"
+done`;
+  const out = execFileSync("bash", ["-c", script], {
+    env,
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return out
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const [s = "0", e = "0"] = line.split(" ");
+      return (Number(e) - Number(s)) * 1000;
+    });
+}
+
+function nodeLoop(
+  file: string,
+  args: string[],
+  n: number,
+  env: NodeJS.ProcessEnv,
+  input?: string,
+): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    const result = spawnSync(file, args, {
+      env,
+      encoding: "utf8",
+      ...(input !== undefined ? { input } : {}),
+    });
+    samples.push(performance.now() - start);
+    if (result.status !== 0) throw new Error(`${file} failed: ${result.stderr}`);
+  }
+  return samples;
+}
+
+function inProcess(n: number): number[] {
+  const ctx = benchContext();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    runTool(ctx, "relation-get", ["--format=json", "-r", "db:3", "-", "postgresql/0"]);
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+async function main(): Promise<void> {
+  const shim = ensureJujucShim();
+  const dir = mkdtempSync(join(tmpdir(), "jujuc-bench-"));
+  const socketPath = join(dir, "jujuc.sock");
+  const server = spawn(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), "--server", socketPath],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.stdout.once("data", () => resolve());
+      server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const tools = makeToolsDir(join(dir, "tools"), shim);
+    const env: NodeJS.ProcessEnv = {
+      JUJU_CONTEXT_ID: CONTEXT_ID,
+      JUJU_AGENT_SOCKET_ADDRESS: socketPath,
+      JUJU_AGENT_SOCKET_NETWORK: "unix",
+      PATH: `${tools}:/usr/bin:/bin`,
+    };
+    const n = 300;
+    // Warm up the server and the page cache.
+    shellLoop("is-leader >/dev/null", 30, env);
+    const results = {
+      shell: {
+        "is-leader --format=json": stats(shellLoop("is-leader --format=json >/dev/null", n, env)),
+        "relation-get --format=json -r db:3 - postgresql/0": stats(
+          shellLoop("relation-get --format=json -r db:3 - postgresql/0 >/dev/null", n, env),
+        ),
+        "relation-set -r db:3 --file - (JSON on stdin)": stats(
+          shellLoop(`echo '{"database":"jimm"}' | relation-set -r db:3 --file -`, n, env),
+        ),
+        "baseline /bin/true": stats(shellLoop("/bin/true", n, env)),
+      },
+      nodeSpawnSync: {
+        "is-leader --format=json": stats(
+          nodeLoop(join(tools, "is-leader"), ["--format=json"], n, env),
+        ),
+        "relation-set -r db:3 --file - (JSON on stdin)": stats(
+          nodeLoop(
+            join(tools, "relation-set"),
+            ["-r", "db:3", "--file", "-"],
+            n,
+            env,
+            '{"database":"jimm"}',
+          ),
+        ),
+        "baseline /bin/true": stats(nodeLoop("/bin/true", [], n, env)),
+      },
+      inProcessRunTool: { "relation-get --format=json": stats(inProcess(20_000)) },
+    };
+    const headline = results.shell["is-leader --format=json"].medianMs;
+    const report = {
+      benchmark: "hook-tools",
+      description:
+        "Hook tool round trip: Go shim process -> Unix socket -> lib/jujuc tool server (Node) -> answer printed. Milliseconds per call.",
+      date: new Date().toISOString(),
+      machine: {
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        cores: cpus().length,
+        memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+        freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
+        loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+        node: process.version,
+        go: execFileSync("go", ["version"], { encoding: "utf8" }).trim(),
+        platform: `${process.platform} ${process.arch}`,
+      },
+      targetMedianMs: 5,
+      headlineMedianMs: headline,
+      meetsTarget: headline < 5,
+      results,
+    };
+    const out = join(dirname(fileURLToPath(import.meta.url)), "results", "hook-tools.json");
+    writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    server.stdin.end();
+    server.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const serverIndex = process.argv.indexOf("--server");
+if (serverIndex >= 0) await serve(process.argv[serverIndex + 1] ?? "");
+else await main();
