@@ -1,0 +1,3 @@
+module jaas.local/sim-exec
+
+go 1.21
