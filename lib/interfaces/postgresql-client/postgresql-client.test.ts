@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { CharmBase, type CharmContext } from "../../ops/charm.js";
 import type { CollectStatusEvent } from "../../ops/framework/juju-events.js";
 import { CharmMeta } from "../../ops/metadata.js";
+import type { Relation } from "../../ops/model/relation.js";
 import { ActiveStatus } from "../../ops/model/status.js";
 import {
   Context,
@@ -378,23 +379,34 @@ class ProviderCharm extends CharmBase {
     this.db = new DatabaseProvider(this, "database");
     this.observe(this.db.on.databaseRequested, this.onRequested);
     this.observe(this.db.on.databaseReleased, () => void requests.push("released"));
+    this.observe(this.on.configChanged, this.onConfigChanged);
   }
   onRequested(e: DatabaseRequestedEvent): void {
     requests.push(`${e.request.database}:${e.request.extraUserRoles ?? ""}`);
-    const user = `relation_id_${e.relation.id}`;
-    const ok = this.db.publish(e.relation, {
-      database: e.request.database,
+    requests.push(
+      `published:${this.answer(e.relation, e.request.database, "postgresql-k8s-primary.m.svc.cluster.local:5432")}`,
+    );
+  }
+  // A reconcile that republishes every answered relation with a new primary endpoint.
+  onConfigChanged(): void {
+    for (const r of this.db.requests()) {
+      if (r.state === "requested") this.answer(r.relation, r.request.database, "10.1.1.1:5432");
+    }
+  }
+  answer(rel: Relation, database: string, endpoints: string): boolean {
+    const user = `relation_id_${rel.id}`;
+    return this.db.publish(rel, {
+      database,
       username: user,
       password: PASSWORD,
-      endpoints: "postgresql-k8s-primary.m.svc.cluster.local:5432",
+      endpoints,
       readOnlyEndpoints: "postgresql-k8s-replicas.m.svc.cluster.local:5432",
-      uris: `postgresql://${user}:${PASSWORD}@postgresql-k8s-primary.m.svc.cluster.local:5432/${e.request.database}`,
-      readOnlyUris: `postgresql://${user}:${PASSWORD}@postgresql-k8s-replicas.m.svc.cluster.local:5432/${e.request.database}`,
+      uris: `postgresql://${user}:${PASSWORD}@postgresql-k8s-primary.m.svc.cluster.local:5432/${database}`,
+      readOnlyUris: `postgresql://${user}:${PASSWORD}@postgresql-k8s-replicas.m.svc.cluster.local:5432/${database}`,
       tls: answerTls,
       tlsCa: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----",
       version: "16.4",
     });
-    requests.push(`published:${ok}`);
   }
 }
 
@@ -456,6 +468,12 @@ describe("DatabaseProvider", () => {
     const again = await provCtx.run(provCtx.on.relationChanged(rel), out);
     expect(requests).toEqual(["jimm:admin", "published:true"]);
     expect(again.secrets).toEqual(out.secrets);
+
+    // A later reconcile republishes: same secret URIs (with their `secret:` prefix), new endpoint,
+    // and no new revision since the secret content did not change.
+    const moved = await provCtx.run(provCtx.on.configChanged(), again);
+    expect(moved.relations[0]!.localAppData).toEqual({ ...bag, endpoints: "10.1.1.1:5432" });
+    expect(moved.secrets).toEqual(out.secrets);
   });
 
   it("sends everything in clear when the requirer asked for no secrets, and tls-ca only with TLS on", async () => {

@@ -200,7 +200,7 @@ export class DatabaseProvider extends CharmObject {
         secret.setContent(content);
       }
       secret.grant(relation);
-      uris[secretField(group)] = secret.id!;
+      uris[secretField(group)] = secretUri(secret.id ?? secret.getInfo().id);
     }
     // Groups no longer sent (TLS turned off with nothing left in it, say) lose their secret.
     for (const group of ["user", "tls", "extra"] as const) {
@@ -212,6 +212,14 @@ export class DatabaseProvider extends CharmObject {
       this.answered.data.relations = [...this.answered.data.relations, id];
     return true;
   }
+}
+
+/**
+ * A secret's URI as Juju writes it in relation data. `Model.getOwnedSecret` returns the bare id
+ * that `secret-info-get` prints (no `secret:` prefix), which a requirer would not recognise.
+ */
+function secretUri(id: string): string {
+  return id.startsWith("secret:") ? id : `secret:${id}`;
 }
 
 function sorted(o: Record<string, string>): [string, string][] {

@@ -1,0 +1,246 @@
+/**
+ * The requirer side of `openfga` v1 (JIMM): the leader asks for a store by name; every unit reads
+ * the store id, the URLs and the API token (from the granted secret named by `token_secret_id`).
+ * An empty or missing `store_id` means "not ready yet".
+ *
+ * @example
+ * ```ts
+ * this.openfga = new OpenFgaRequirer(this, "openfga", { storeName: "jimm" });
+ * this.observe(this.openfga.on.storeCreated, this.reconcile);
+ * this.observe(this.openfga.on.storeChanged, this.reconcile);
+ * this.observe(this.openfga.on.storeRemoved, this.reconcile);
+ * // reconcile: const store = this.openfga.store(); if (store) configure(store);
+ * ```
+ */
+import type { CharmBase } from "../../ops/charm.js";
+import { CharmObject } from "../../ops/charm.js";
+import { ModelError } from "../../ops/errors.js";
+import type { EventSource } from "../../ops/framework/event.js";
+import {
+  type RelationBrokenEvent,
+  type RelationChangedEvent,
+  type RelationCreatedEvent,
+  RelationEvent,
+  type SecretChangedEvent,
+} from "../../ops/framework/juju-events.js";
+import type { Relation } from "../../ops/model/relation.js";
+import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
+import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import {
+  INTERFACE,
+  type StoreInfo,
+  TOKEN_KEY,
+  parseProviderBag,
+  renderRequirerBag,
+} from "./data.js";
+
+/** The store exists and the token is readable (first time on a relation). */
+export class StoreCreatedEvent extends RelationEvent {}
+/** The store id, a URL or the token changed after the store was created. */
+export class StoreChangedEvent extends RelationEvent {}
+/** The relation is being removed. */
+export class StoreRemovedEvent extends RelationEvent {}
+
+/** Where the requirer stands. */
+export type StoreReadiness =
+  | { state: "absent" }
+  | { state: "waiting"; reason: string }
+  | { state: "invalid"; error: InterfaceDataError }
+  | { state: "ready"; store: StoreInfo };
+
+/** Options of {@link OpenFgaRequirer}. */
+export interface OpenFgaRequirerOptions {
+  storeName: string;
+  /** Whether a missing relation blocks the charm in {@link OpenFgaRequirer.status}. Default true. */
+  required?: boolean;
+}
+
+type Seen = { fingerprint: string; secretId: string };
+
+/** The requirer side of `openfga` v1. */
+export class OpenFgaRequirer extends CharmObject {
+  /** Events this object emits. */
+  readonly on: {
+    storeCreated: EventSource<StoreCreatedEvent>;
+    storeChanged: EventSource<StoreChangedEvent>;
+    storeRemoved: EventSource<StoreRemovedEvent>;
+  };
+  private readonly seen = this.storedState<{ relations: Record<string, Seen> }>("seen", {
+    relations: {},
+  });
+
+  constructor(
+    charm: CharmBase,
+    /** The endpoint, `openfga` on JIMM. */
+    readonly endpoint: string,
+    private readonly options: OpenFgaRequirerOptions,
+  ) {
+    super(charm, endpoint);
+    const m = this.model;
+    this.on = {
+      storeCreated: this.defineEvent("store_created", () => new StoreCreatedEvent(m)),
+      storeChanged: this.defineEvent("store_changed", () => new StoreChangedEvent(m)),
+      storeRemoved: this.defineEvent("store_removed", () => new StoreRemovedEvent(m)),
+    };
+    const rel = charm.on.relation(endpoint);
+    this.observe(rel.created, this.onCreated);
+    this.observe(rel.changed, this.onChanged);
+    this.observe(rel.broken, this.onBroken);
+    this.observe(charm.on.leaderElected, this.onLeaderElected);
+    this.observe(charm.on.secretChanged, this.onSecretChanged);
+  }
+
+  /** The live relation, if any (a relation being broken does not count). */
+  get relation(): Relation | undefined {
+    const j = this.ctx.juju;
+    return this.model
+      .relations(this.endpoint)
+      .find(
+        (r) =>
+          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
+      );
+  }
+
+  private source(r: Relation): DataSource {
+    return {
+      interfaceName: INTERFACE,
+      relation: `${r.endpoint}:${r.id}`,
+      owner: r.app?.name ?? "the remote application",
+    };
+  }
+
+  private ensureRequest(r: Relation): void {
+    if (!this.model.unit.isLeader()) return;
+    const bag = r.data(this.model.app);
+    if (bag.get("store_name") !== this.options.storeName)
+      bag.update(renderRequirerBag(this.options.storeName));
+  }
+
+  private onCreated(event: RelationCreatedEvent): void {
+    this.ensureRequest(event.relation);
+  }
+
+  private onLeaderElected(): void {
+    const r = this.relation;
+    if (r) this.ensureRequest(r);
+  }
+
+  private async onChanged(event: RelationChangedEvent): Promise<void> {
+    this.ensureRequest(event.relation);
+    await this.emitIfChanged(event.relation);
+  }
+
+  private async emitIfChanged(r: Relation): Promise<void> {
+    const res = this.readinessOf(r);
+    if (res.state !== "ready") return;
+    const key = String(r.id);
+    const before = this.seen.data.relations[key];
+    const bag = parseProviderBag(r.data(r.app!).toObject(), this.source(r));
+    // Only ids and URLs: a token rotation arrives as secret-changed, handled there.
+    const fingerprint = [
+      res.store.storeId,
+      res.store.httpApiUrl,
+      res.store.grpcApiUrl,
+      bag?.tokenSecretId ?? "",
+    ].join("\n");
+    this.seen.data.relations = {
+      ...this.seen.data.relations,
+      [key]: { fingerprint, secretId: bag?.tokenSecretId ?? "" },
+    };
+    const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+    if (!before) await this.emit(this.on.storeCreated, new StoreCreatedEvent(this.model, init));
+    else if (before.fingerprint !== fingerprint)
+      await this.emit(this.on.storeChanged, new StoreChangedEvent(this.model, init));
+  }
+
+  private async onSecretChanged(event: SecretChangedEvent): Promise<void> {
+    const r = this.relation;
+    const seen = r ? this.seen.data.relations[String(r.id)] : undefined;
+    if (!r || !seen || seen.secretId.split(/[/:]/).pop() !== event.secret.uniqueIdentifier) return;
+    const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+    await this.emit(this.on.storeChanged, new StoreChangedEvent(this.model, init));
+  }
+
+  private async onBroken(event: RelationBrokenEvent): Promise<void> {
+    const relations = { ...this.seen.data.relations };
+    delete relations[String(event.relation.id)];
+    this.seen.data.relations = relations;
+    const init = {
+      relation: event.relation,
+      ...(event.relation.app ? { app: event.relation.app.name } : {}),
+    };
+    await this.emit(this.on.storeRemoved, new StoreRemovedEvent(this.model, init));
+  }
+
+  private readinessOf(r: Relation): StoreReadiness {
+    if (!r.app) return { state: "absent" };
+    const src = this.source(r);
+    try {
+      const d = parseProviderBag(r.data(r.app).toObject(), src);
+      if (!d) return { state: "waiting", reason: "waiting for OpenFGA to answer" };
+      if (!d.storeId)
+        return { state: "waiting", reason: `waiting for OpenFGA to create the store` };
+      if (!d.tokenSecretId) return { state: "waiting", reason: "waiting for the OpenFGA token" };
+      let content: Record<string, string>;
+      try {
+        content = this.model.getSecret({ id: d.tokenSecretId }).getContent({ refresh: true });
+      } catch (e) {
+        if (!(e instanceof ModelError)) throw e;
+        throw new InterfaceDataError(
+          src,
+          "token_secret_id",
+          "names a secret this unit cannot read (not granted to this relation?)",
+        );
+      }
+      const token = content[TOKEN_KEY];
+      if (!token)
+        throw new InterfaceDataError(
+          src,
+          "token_secret_id",
+          `names a secret without a "${TOKEN_KEY}" key`,
+        );
+      return {
+        state: "ready",
+        store: { storeId: d.storeId, token, httpApiUrl: d.httpApiUrl, grpcApiUrl: d.grpcApiUrl },
+      };
+    } catch (e) {
+      if (e instanceof InterfaceDataError) return { state: "invalid", error: e };
+      throw e;
+    }
+  }
+
+  /** Where the relation stands now. Never throws for remote data. */
+  readiness(): StoreReadiness {
+    const r = this.relation;
+    return r ? this.readinessOf(r) : { state: "absent" };
+  }
+
+  /** The store when ready. Holds the token: never log it. */
+  store(): StoreInfo | undefined {
+    const r = this.readiness();
+    return r.state === "ready" ? r.store : undefined;
+  }
+
+  /** The typed error of malformed remote data, if any. */
+  get problem(): InterfaceDataError | undefined {
+    const r = this.readiness();
+    return r.state === "invalid" ? r.error : undefined;
+  }
+
+  /** A status for collect-status, or undefined when ready (or absent and optional). */
+  status(): StatusBase | undefined {
+    const r = this.readiness();
+    switch (r.state) {
+      case "absent":
+        return this.options.required === false
+          ? undefined
+          : new BlockedStatus(`needs an ${this.endpoint} relation`);
+      case "waiting":
+        return new WaitingStatus(`${this.endpoint}: ${r.reason}`);
+      case "invalid":
+        return new BlockedStatus(r.error.statusMessage);
+      case "ready":
+        return undefined;
+    }
+  }
+}
