@@ -49,7 +49,7 @@ export class IpCommandError extends Error {
 
   /** True when the failure says the object does not exist (safe to ignore on removal). */
   get notFound(): boolean {
-    return /Cannot find device|No such file or directory|does not exist|Cannot open network namespace/i.test(
+    return /Cannot find device|No such device|No such file or directory|does not exist|Cannot open network namespace/i.test(
       this.stderr,
     );
   }
