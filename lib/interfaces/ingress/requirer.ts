@@ -1,0 +1,233 @@
+/**
+ * The `ingress` v2 requirer (what traefik-k8s expects from `IngressPerAppRequirer`): the leader
+ * asks for a route (`model`, `name`, `port` and options) in the app bag, every unit publishes the
+ * host traefik routes to (and its IP), and the provider's URL comes back in `ingress`. `ready` fires
+ * when the URL changes, `revoked` when the relation goes.
+ *
+ * Traefik refuses the whole relation while any unit lacks a valid `host`, so every unit publishes
+ * on every relation event, on leader-elected and on upgrade-charm.
+ *
+ * @example
+ * ```ts
+ * this.ingress = new IngressRequirer(this, { port: 8080 });
+ * this.observe(this.ingress.ready, (e: IngressReadyEvent) => this.reconcile());
+ * // in reconcile: const url = this.ingress.url; // throws InterfaceDataError on bad data
+ * ```
+ */
+import { CharmObject } from "../../ops/charm.js";
+import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
+import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js";
+import type { Relation } from "../../ops/model/relation.js";
+import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { podFqdn } from "../prometheus-scrape/topology.js";
+import {
+  INTERFACE,
+  type IngressHealthCheck,
+  type IngressScheme,
+  parseProviderAppData,
+  renderRequirerAppData,
+  renderRequirerUnitData,
+} from "./data.js";
+
+/** The provider published a (new) URL. */
+export class IngressReadyEvent extends EventBase {
+  relationId = 0;
+  url = "";
+
+  override snapshot(): Snapshot {
+    return { relation_id: this.relationId, url: this.url };
+  }
+
+  override restore(s: Snapshot): void {
+    this.relationId = Number(s.relation_id);
+    this.url = String(s.url);
+  }
+}
+
+/** The ingress relation is gone. */
+export class IngressRevokedEvent extends EventBase {
+  relationId = 0;
+
+  override snapshot(): Snapshot {
+    return { relation_id: this.relationId };
+  }
+
+  override restore(s: Snapshot): void {
+    this.relationId = Number(s.relation_id);
+  }
+}
+
+/** What a charm asks traefik for. */
+export interface IngressRequest {
+  port: number;
+  scheme?: IngressScheme;
+  stripPrefix?: boolean;
+  redirectHttps?: boolean;
+  healthcheck?: IngressHealthCheck;
+  /** The host to route to (default: the pod FQDN). */
+  host?: string;
+  /** This unit's IP (default: the binding's bind address; `null` to publish none). */
+  ip?: string | null;
+}
+
+/** Options of {@link IngressRequirer}. */
+export interface IngressRequirerOptions extends Partial<IngressRequest> {
+  /** The endpoint (default `ingress`). */
+  endpoint?: string;
+}
+
+/** Requests ingress from traefik and reports the URL. */
+export class IngressRequirer extends CharmObject {
+  readonly endpoint: string;
+  readonly ready: EventSource<IngressReadyEvent>;
+  readonly revoked: EventSource<IngressRevokedEvent>;
+  private request: Partial<IngressRequest>;
+  private readonly stored: StoredState<{ currentUrl: string } & Record<string, JsonValue>>;
+
+  constructor(parent: CharmObject, opts: IngressRequirerOptions = {}) {
+    const endpoint = opts.endpoint ?? "ingress";
+    super(parent, endpoint);
+    this.endpoint = endpoint;
+    const { endpoint: _e, ...request } = opts;
+    this.request = request;
+    this.stored = this.storedState("_stored", { currentUrl: "" });
+    this.ready = this.defineEvent("ready", () => new IngressReadyEvent());
+    this.revoked = this.defineEvent("revoked", () => new IngressRevokedEvent());
+    const on = this.ctx.on;
+    const rel = on.relation(endpoint);
+    this.observe(rel.created, this.onRelationEvent);
+    this.observe(rel.joined, this.onRelationEvent);
+    this.observe(rel.changed, this.onRelationEvent);
+    this.observe(rel.departed, this.onRelationEvent);
+    this.observe(rel.broken, this.onBroken);
+    this.observe(on.leaderElected, this.onRefresh);
+    this.observe(on.upgradeCharm, this.onRefresh);
+  }
+
+  private liveRelations(): Relation[] {
+    const juju = this.ctx.juju;
+    const broken =
+      juju.event.kind === "relation" && juju.event.phase === "broken"
+        ? juju.relation?.id
+        : undefined;
+    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
+  }
+
+  /** The relation (the endpoint usually has `limit: 1`): the first live one. */
+  get relation(): Relation | undefined {
+    return this.liveRelations()[0];
+  }
+
+  private source(relation: Relation): DataSource {
+    return {
+      interfaceName: INTERFACE,
+      relation: `${relation.endpoint}:${relation.id}`,
+      owner: relation.app?.name ?? "the remote application",
+    };
+  }
+
+  private onRefresh(): void {
+    this.publishSafely();
+  }
+
+  private publishSafely(): void {
+    if (this.request.port === undefined) return;
+    this.provideIngressRequirements({ ...this.request, port: this.request.port });
+  }
+
+  private async onRelationEvent(): Promise<void> {
+    this.publishSafely();
+    const relation = this.relation;
+    if (!relation) return;
+    let url: string | undefined;
+    try {
+      url = this.urlOf(relation);
+    } catch (e) {
+      if (!(e instanceof InterfaceDataError)) throw e;
+      this.log.warning(e.message);
+      return;
+    }
+    if (url === undefined || url === this.stored.data.currentUrl) return;
+    this.stored.data.currentUrl = url;
+    const ev = new IngressReadyEvent();
+    ev.relationId = relation.id;
+    ev.url = url;
+    await this.emit(this.ready, ev);
+  }
+
+  private async onBroken(): Promise<void> {
+    this.stored.data.currentUrl = "";
+    const ev = new IngressRevokedEvent();
+    ev.relationId = this.ctx.juju.relation?.id ?? 0;
+    await this.emit(this.revoked, ev);
+  }
+
+  /**
+   * Publishes the request on every live relation: the app bag as leader, this unit's bag always.
+   * Stale keys are removed. Remembers the request for later hooks of this run.
+   */
+  provideIngressRequirements(request: IngressRequest): void {
+    this.request = request;
+    const relations = this.liveRelations();
+    if (relations.length === 0) return;
+    const leader = this.model.unit.isLeader();
+    for (const relation of relations) {
+      if (leader) {
+        const opened = this.model.unit.openedPorts().some((p) => p.port === request.port);
+        relation.data(this.model.app).replace(
+          renderRequirerAppData({
+            model: this.model.name,
+            name: this.model.app.name,
+            port: request.port,
+            isPortOpen: opened,
+            ...(request.scheme !== undefined ? { scheme: request.scheme } : {}),
+            ...(request.stripPrefix !== undefined ? { stripPrefix: request.stripPrefix } : {}),
+            ...(request.redirectHttps !== undefined
+              ? { redirectHttps: request.redirectHttps }
+              : {}),
+            ...(request.healthcheck !== undefined ? { healthcheck: request.healthcheck } : {}),
+          }),
+        );
+      }
+      const host = request.host ?? podFqdn(this.model.unit.name, this.model.name);
+      let ip: string | undefined;
+      if (request.ip === undefined) {
+        try {
+          ip = this.model.getBinding(this.endpoint, relation).bindAddress;
+        } catch (e) {
+          this.log.warning(`failed to retrieve ip information from juju: ${(e as Error).message}`);
+        }
+      } else if (request.ip !== null) {
+        ip = request.ip;
+      }
+      relation
+        .data(this.model.unit)
+        .replace(renderRequirerUnitData({ host, ...(ip !== undefined ? { ip } : {}) }));
+    }
+  }
+
+  private urlOf(relation: Relation): string | undefined {
+    const app = relation.app;
+    if (!app) return undefined;
+    return parseProviderAppData(relation.data(app).toObject(), this.source(relation))?.url;
+  }
+
+  /**
+   * The URL the provider published for us; undefined when not (yet) available. Throws
+   * {@link InterfaceDataError} when the provider's data is malformed.
+   */
+  get url(): string | undefined {
+    const relation = this.relation;
+    return relation ? this.urlOf(relation) : undefined;
+  }
+
+  /** Whether the provider has published a valid URL. */
+  isReady(): boolean {
+    try {
+      return this.url !== undefined;
+    } catch (e) {
+      if (e instanceof InterfaceDataError) return false;
+      throw e;
+    }
+  }
+}

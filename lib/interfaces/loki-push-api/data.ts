@@ -1,0 +1,130 @@
+/**
+ * `loki_push_api` (LOKI lib v1, LIBPATCH 30) wire format, requirer side, and the Pebble
+ * log-targets the Python `LogForwarder` builds from it.
+ *
+ * - Each Loki unit writes `endpoint` = JSON `{"url": "http://…:3100/loki/api/v1/push"}`.
+ * - Our leader writes `metadata` (the Juju topology) and `alert_rules` (LogQL rules, JSON with
+ *   sorted keys).
+ * - Each workload container gets a layer `<container>-log-forwarding` with one log target per Loki
+ *   unit (named after the unit), type `loki`, labelled with the topology; targets of Loki units
+ *   that went away are switched off with `services: ["-all"]`.
+ *
+ * @example
+ * ```ts
+ * const url = parseEndpoint(relation.data(unit).toObject(), src); // "http://loki-0…/push"
+ * const targets = lokiLogTargets({ endpoints: { "loki/0": url }, topology });
+ * ```
+ */
+import type { LogTargetSpec } from "../../pebble/layer.js";
+import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
+import { type PyJson, pyJsonDumps } from "../prometheus-scrape/py-json.js";
+import type { RuleFile } from "../prometheus-scrape/rules.js";
+import type { JujuTopology } from "../prometheus-scrape/topology.js";
+
+/** The interface name. */
+export const INTERFACE = "loki_push_api";
+
+/**
+ * The push URL a Loki unit published; undefined when it has published none yet. Throws
+ * {@link InterfaceDataError} when `endpoint` is not JSON `{"url": "<http(s) URL>"}`.
+ *
+ * @example
+ * ```ts
+ * parseEndpoint({ endpoint: '{"url": "http://loki:3100/loki/api/v1/push"}' }, src);
+ * ```
+ */
+export function parseEndpoint(
+  bag: Readonly<Record<string, string>>,
+  src: DataSource,
+): string | undefined {
+  const ep = fieldJson(bag, "endpoint", src, isObject, 'a JSON object {"url": …}');
+  if (ep === undefined) return undefined;
+  const url = ep.url;
+  if (typeof url !== "string" || url === "") {
+    throw new InterfaceDataError(src, "endpoint", 'has no "url" string');
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InterfaceDataError(src, "endpoint", `has an invalid URL ${JSON.stringify(url)}`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InterfaceDataError(src, "endpoint", `has a non-HTTP URL ${JSON.stringify(url)}`);
+  }
+  return url;
+}
+
+/**
+ * Our leader's app bag: `metadata` (topology) and `alert_rules` (sorted keys, so that an
+ * unchanged rule set is written byte for byte the same).
+ *
+ * @example
+ * ```ts
+ * relation.data(this.app).replace(renderRequirerAppData(topology, rules.asDict()));
+ * ```
+ */
+export function renderRequirerAppData(
+  topology: JujuTopology,
+  alertRules: RuleFile,
+): Record<string, string> {
+  return {
+    metadata: pyJsonDumps(topology.asDict()),
+    alert_rules: pyJsonDumps(alertRules as PyJson, { sortKeys: true }),
+  };
+}
+
+/** The labels Pebble attaches to every forwarded log line. */
+export function logLabels(topology: JujuTopology): Record<string, string> {
+  return {
+    product: "Juju",
+    charm: topology.charmName,
+    juju_model: topology.model,
+    juju_model_uuid: topology.modelUuid,
+    juju_application: topology.application,
+    juju_unit: topology.unit,
+    job: `juju_${topology.identifier}`,
+  };
+}
+
+/** Options of {@link lokiLogTargets}. */
+export interface LogTargetsOptions {
+  /** Loki unit name to push URL: one enabled target each. */
+  endpoints: Readonly<Record<string, string>>;
+  topology: JujuTopology;
+  /** Services whose logs are forwarded (default `["all"]`). */
+  services?: readonly string[];
+  /**
+   * The log targets already in the plan; those not in `endpoints` and not already disabled are
+   * disabled (`services: ["-all"]`), since a combined layer cannot delete a target.
+   */
+  current?: Readonly<Record<string, LogTargetSpec>>;
+}
+
+/**
+ * The `log-targets` section of a Pebble layer forwarding workload logs to Loki.
+ *
+ * @example
+ * ```ts
+ * const layer: Layer = { "log-targets": lokiLogTargets({ endpoints, topology, services: ["jimm"] }) };
+ * await container.pebble.addLayer("jimm-log-forwarding", layer, { combine: true });
+ * ```
+ */
+export function lokiLogTargets(opts: LogTargetsOptions): Record<string, LogTargetSpec> {
+  const out: Record<string, LogTargetSpec> = {};
+  for (const [name, target] of Object.entries(opts.current ?? {})) {
+    if (name in opts.endpoints) continue;
+    if (target.services?.includes("-all")) continue;
+    out[name] = { override: "replace", services: ["-all"], type: "loki", location: "(removed)" };
+  }
+  for (const [name, url] of Object.entries(opts.endpoints).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    out[name] = {
+      override: "replace",
+      services: [...(opts.services ?? ["all"])],
+      type: "loki",
+      location: url,
+      labels: logLabels(opts.topology),
+    };
+  }
+  return out;
+}

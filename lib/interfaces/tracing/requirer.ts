@@ -1,0 +1,164 @@
+/**
+ * The `tracing` v2 requirer (what tempo expects from `TracingEndpointRequirer`): the leader asks
+ * for receivers by protocol; the provider publishes the receivers' URLs. `endpointChanged` fires
+ * when the provider's data is valid, `endpointRemoved` when it is gone or invalid.
+ *
+ * @example
+ * ```ts
+ * this.tracing = new TracingRequirer(this, { protocols: ["otlp_http"] });
+ * const url = this.tracing.getEndpoint("otlp_http"); // undefined until tempo answers
+ * ```
+ */
+import { CharmObject } from "../../ops/charm.js";
+import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
+import type { Relation } from "../../ops/model/relation.js";
+import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import {
+  INTERFACE,
+  type ReceiverProtocol,
+  type Receiver,
+  parseProviderAppData,
+  renderRequirerAppData,
+} from "./data.js";
+
+/** The provider's receivers changed. */
+export class EndpointChangedEvent extends EventBase {
+  relationId = 0;
+  receivers: Receiver[] = [];
+
+  override snapshot(): Snapshot {
+    return { relation_id: this.relationId, receivers: JSON.stringify(this.receivers) };
+  }
+
+  override restore(s: Snapshot): void {
+    this.relationId = Number(s.relation_id);
+    this.receivers = JSON.parse(String(s.receivers)) as Receiver[];
+  }
+}
+
+/** The provider's receivers are gone (relation broken, or data invalid). */
+export class EndpointRemovedEvent extends EventBase {
+  relationId = 0;
+
+  override snapshot(): Snapshot {
+    return { relation_id: this.relationId };
+  }
+
+  override restore(s: Snapshot): void {
+    this.relationId = Number(s.relation_id);
+  }
+}
+
+/** Options of {@link TracingRequirer}. */
+export interface TracingRequirerOptions {
+  /** The endpoint (default `tracing`). */
+  endpoint?: string;
+  /** The protocols to request (the leader publishes them). */
+  protocols?: ReceiverProtocol[];
+}
+
+/** Requests tracing receivers and reads their URLs. */
+export class TracingRequirer extends CharmObject {
+  readonly endpoint: string;
+  readonly endpointChanged: EventSource<EndpointChangedEvent>;
+  readonly endpointRemoved: EventSource<EndpointRemovedEvent>;
+  private protocols: ReceiverProtocol[];
+
+  constructor(parent: CharmObject, opts: TracingRequirerOptions = {}) {
+    const endpoint = opts.endpoint ?? "tracing";
+    super(parent, endpoint);
+    this.endpoint = endpoint;
+    this.protocols = opts.protocols ?? [];
+    this.endpointChanged = this.defineEvent("endpoint_changed", () => new EndpointChangedEvent());
+    this.endpointRemoved = this.defineEvent("endpoint_removed", () => new EndpointRemovedEvent());
+    const on = this.ctx.on;
+    const rel = on.relation(endpoint);
+    this.observe(rel.created, this.onPublish);
+    this.observe(rel.joined, this.onPublish);
+    this.observe(on.leaderElected, this.onPublish);
+    this.observe(on.upgradeCharm, this.onPublish);
+    this.observe(rel.changed, this.onChanged);
+    this.observe(rel.broken, this.onBroken);
+  }
+
+  private liveRelations(): Relation[] {
+    const juju = this.ctx.juju;
+    const broken =
+      juju.event.kind === "relation" && juju.event.phase === "broken"
+        ? juju.relation?.id
+        : undefined;
+    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
+  }
+
+  /** The tracing relation (the first live one). */
+  get relation(): Relation | undefined {
+    return this.liveRelations()[0];
+  }
+
+  private onPublish(): void {
+    if (this.protocols.length > 0) this.requestProtocols(this.protocols);
+  }
+
+  /** As leader, asks every relation's provider for these receivers (non-leaders: no-op). */
+  requestProtocols(protocols: ReceiverProtocol[]): void {
+    this.protocols = protocols;
+    const data = renderRequirerAppData(protocols);
+    if (!this.model.unit.isLeader()) return;
+    for (const relation of this.liveRelations()) relation.data(this.model.app).replace(data);
+  }
+
+  private source(relation: Relation): DataSource {
+    return {
+      interfaceName: INTERFACE,
+      relation: `${relation.endpoint}:${relation.id}`,
+      owner: relation.app?.name ?? "the remote application",
+    };
+  }
+
+  private async onChanged(): Promise<void> {
+    const relation = this.relation;
+    if (!relation) return;
+    let receivers: Receiver[] | undefined;
+    try {
+      receivers = this.getReceivers(relation);
+    } catch (e) {
+      if (!(e instanceof InterfaceDataError)) throw e;
+      this.log.warning(e.message);
+      receivers = undefined;
+    }
+    if (!receivers) {
+      const ev = new EndpointRemovedEvent();
+      ev.relationId = relation.id;
+      await this.emit(this.endpointRemoved, ev);
+      return;
+    }
+    const ev = new EndpointChangedEvent();
+    ev.relationId = relation.id;
+    ev.receivers = receivers;
+    await this.emit(this.endpointChanged, ev);
+  }
+
+  private async onBroken(): Promise<void> {
+    const ev = new EndpointRemovedEvent();
+    ev.relationId = this.ctx.juju.relation?.id ?? 0;
+    await this.emit(this.endpointRemoved, ev);
+  }
+
+  /**
+   * The provider's receivers; undefined while it has published none. Throws
+   * {@link InterfaceDataError} on malformed data.
+   */
+  getReceivers(relation: Relation | undefined = this.relation): Receiver[] | undefined {
+    if (!relation?.app) return undefined;
+    return parseProviderAppData(relation.data(relation.app).toObject(), this.source(relation));
+  }
+
+  /**
+   * The URL of the receiver for `protocol` (the first if several); undefined while none is
+   * published. Throws {@link InterfaceDataError} on malformed data.
+   */
+  getEndpoint(protocol: ReceiverProtocol, relation?: Relation): string | undefined {
+    return this.getReceivers(relation ?? this.relation)?.find((r) => r.protocol.name === protocol)
+      ?.url;
+  }
+}
