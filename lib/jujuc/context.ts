@@ -123,6 +123,11 @@ export interface SecretData {
 /**
  * The cloud specification `credential-get` prints (Juju's `params.CloudSpec`), for trusted
  * applications.
+ *
+ * @example
+ * ```ts
+ * const spec: CloudSpecData = { type: "kubernetes", name: "microk8s", credential: { authType: "certificate" } };
+ * ```
  */
 export interface CloudSpecData {
   type: string;

@@ -32,7 +32,14 @@
  * ```
  */
 
-/** Proxy settings (model config `juju-*-proxy`, or the legacy `*-proxy` ones). */
+/**
+ * Proxy settings (model config `juju-*-proxy`, or the legacy `*-proxy` ones).
+ *
+ * @example
+ * ```ts
+ * buildHookEnv({ ...options, jujuProxy: { http: "http://proxy:3128", noProxy: "10.0.0.0/8" } });
+ * ```
+ */
 export interface ProxySettings {
   http?: string;
   https?: string;
@@ -40,7 +47,15 @@ export interface ProxySettings {
   noProxy?: string;
 }
 
-/** What the hook is about; exactly one of `hook` and `action` is given. */
+/**
+ * What the hook is about; exactly one of `hook` and `action` is given.
+ *
+ * @example
+ * ```ts
+ * const options: HookEnvOptions = { hook: "install", unitName: "a/0", modelName: "m", modelUuid,
+ *   jujuVersion: "3.6.8", contextId: "a/0-install-1", socketPath, charmDir, toolsDir };
+ * ```
+ */
 export interface HookEnvOptions {
   /** The hook name (`install`, `db-relation-changed`, `web-pebble-ready`, ...). */
   hook?: string;
@@ -100,10 +115,24 @@ export interface HookEnvOptions {
   storage?: { id: string; location: string; kind: "block" | "filesystem" };
 }
 
-/** The system `PATH` of an Ubuntu charm container, used when no agent `PATH` is given. */
+/**
+ * The system `PATH` of an Ubuntu charm container, used when no agent `PATH` is given.
+ *
+ * @example
+ * ```ts
+ * buildHookEnv({ ...options, agentPath: DEFAULT_AGENT_PATH + ":/charm/bin" });
+ * ```
+ */
 export const DEFAULT_AGENT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/** Juju's list of agent variables passed through to hooks (`ContextAllowedEnvVars`). */
+/**
+ * Juju's list of agent variables passed through to hooks (`ContextAllowedEnvVars`).
+ *
+ * @example
+ * ```ts
+ * const kubernetesEnv = Object.fromEntries(KUBERNETES_ENV_VARS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
+ * ```
+ */
 export const KUBERNETES_ENV_VARS: readonly string[] = [
   "KUBERNETES_PORT",
   "KUBERNETES_PORT_443_TCP",
@@ -132,7 +161,14 @@ function legacyProxyVars(proxy: ProxySettings | undefined): Record<string, strin
   return env;
 }
 
-/** The kinds of hook whose environment differs. */
+/**
+ * The kinds of hook whose environment differs.
+ *
+ * @example
+ * ```ts
+ * const kind: HookKind = hookKind("db-relation-changed"); // "relation"
+ * ```
+ */
 export type HookKind = "unit" | "relation" | "workload" | "secret" | "storage" | "action";
 
 /**
@@ -199,6 +235,11 @@ function checkKind(options: HookEnvOptions): void {
 /**
  * Builds the environment of one hook or action process (see the module documentation). Throws
  * when the options do not fit the hook's kind (e.g. a relation hook without `relation`).
+ *
+ * @example
+ * ```ts
+ * spawn("./dispatch", [], { cwd: charmDir, env: buildHookEnv({ ...options, action: { name: "backup", id: "3" } }) });
+ * ```
  */
 export function buildHookEnv(options: HookEnvOptions): Record<string, string> {
   const { hook, action } = options;

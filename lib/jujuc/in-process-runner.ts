@@ -15,7 +15,14 @@ import type { ToolResult, ToolRunner } from "../ops/backend/runner.js";
 import type { HookContextData } from "./context.js";
 import { runTool } from "./run-tool.js";
 
-/** Options of {@link InProcessToolRunner}. */
+/**
+ * Options of {@link InProcessToolRunner}.
+ *
+ * @example
+ * ```ts
+ * new InProcessToolRunner(ctx, { newSecretId: () => "cs1ir5ipgbgs73c6bng0" });
+ * ```
+ */
 export interface InProcessToolRunnerOptions {
   /** The working directory tools resolve relative paths against (default: `process.cwd()`). */
   cwd?: string;
@@ -23,7 +30,15 @@ export interface InProcessToolRunnerOptions {
   newSecretId?: () => string;
 }
 
-/** Runs hook tools in process against a (mutable) hook context. */
+/**
+ * Runs hook tools in process against a (mutable) hook context.
+ *
+ * @example
+ * ```ts
+ * const runner = new InProcessToolRunner(ctx);
+ * runner.run("is-leader", ["--format=json"]); // { stdout: "true\n", stderr: "", exitCode: 0 }
+ * ```
+ */
 export class InProcessToolRunner implements ToolRunner {
   constructor(
     /** The hook context the tools read and write. */

@@ -23,7 +23,14 @@ import type { Invocation } from "./internal/invocation.js";
 import { newXid } from "./internal/secret-uri.js";
 import { HOOK_TOOLS } from "./tools/index.js";
 
-/** Options of {@link runTool}. */
+/**
+ * Options of {@link runTool}.
+ *
+ * @example
+ * ```ts
+ * runTool(ctx, "relation-set", ["--file", "-"], { stdin: '{"a":"b"}', cwd: "/charm" });
+ * ```
+ */
 export interface RunToolOptions {
   /** Standard input (read by `relation-set --file -` and `state-set --file -`). */
   stdin?: string;
@@ -37,6 +44,11 @@ export interface RunToolOptions {
  * Runs `tool` with `args` against `ctx`. Never throws for a tool failure: `ERROR <message>` goes
  * to stderr with exit code 1 (run-time) or 2 (arguments). An unknown tool answers as Juju's
  * hook-tool server does (`error: bad request: unknown command: <tool>`, exit 1).
+ *
+ * @example
+ * ```ts
+ * const { stdout, exitCode } = runTool(ctx, "config-get", ["--format=json"]);
+ * ```
  */
 export function runTool(
   ctx: HookContextData,

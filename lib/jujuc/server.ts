@@ -30,7 +30,14 @@ import { goQuote } from "./internal/go-format.js";
 import { runTool } from "./run-tool.js";
 import { HOOK_TOOLS } from "./tools/index.js";
 
-/** One hook-tool call as the shim sends it. */
+/**
+ * One hook-tool call as the shim sends it.
+ *
+ * @example
+ * ```ts
+ * server.handle({ contextId: "a/0-install-1", tool: "is-leader", args: ["--format=json"], cwd: "/" });
+ * ```
+ */
 export interface HookToolRequest {
   contextId: string;
   tool: string;
@@ -41,10 +48,25 @@ export interface HookToolRequest {
   stdin?: string;
 }
 
-/** The server's answer: the tool's result, or a refusal of the request. */
+/**
+ * The server's answer: the tool's result, or a refusal of the request.
+ *
+ * @example
+ * ```ts
+ * const response = server.handle(request);
+ * if ("error" in response) console.error(response.error);
+ * ```
+ */
 export type HookToolResponse = ToolResult | { error: string };
 
-/** Options of a registered context. */
+/**
+ * Options of a registered context.
+ *
+ * @example
+ * ```ts
+ * server.register(contextId, ctx, { newSecretId: () => "cs1ir5ipgbgs73c6bng0" });
+ * ```
+ */
 export interface RegisterOptions {
   /** Makes new secret ids for this context (default: xids). */
   newSecretId?: () => string;
@@ -76,7 +98,16 @@ function isRequest(value: unknown): value is HookToolRequest {
   );
 }
 
-/** Serves hook-tool calls for the hook contexts registered with it. */
+/**
+ * Serves hook-tool calls for the hook contexts registered with it.
+ *
+ * @example
+ * ```ts
+ * const server = new HookToolServer("/tmp/jujuc.sock");
+ * await server.listen();
+ * server.register("a/0-install-1", ctx);
+ * ```
+ */
 export class HookToolServer {
   private readonly contexts = new Map<string, Registration>();
   private readonly sockets = new Set<Socket>();

@@ -18,7 +18,14 @@ import { HOOK_TOOL_NAMES } from "./tools/index.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-/** Where `scripts/install-jujuc-shim.sh` puts the shim. */
+/**
+ * Where `scripts/install-jujuc-shim.sh` puts the shim.
+ *
+ * @example
+ * ```ts
+ * makeToolsDir(toolsDir, defaultShimPath());
+ * ```
+ */
 export function defaultShimPath(): string {
   return join(REPO_ROOT, ".cache", "bin", "jujuc-shim");
 }
@@ -46,6 +53,11 @@ export function ensureJujucShim(): string {
 /**
  * Creates `dir` (if needed) with one symlink per hook tool name to `shimPath` (default: the
  * built shim), replacing links that point elsewhere. Returns `dir`.
+ *
+ * @example
+ * ```ts
+ * const toolsDir = makeToolsDir("/tmp/unit-jimm-0/tools", ensureJujucShim());
+ * ```
  */
 export function makeToolsDir(dir: string, shimPath: string = defaultShimPath()): string {
   const target = resolve(shimPath);

@@ -73,10 +73,24 @@ const ALL: readonly ToolDefinition[] = [
   storageList,
 ];
 
-/** The hook tools by name. */
+/**
+ * The hook tools by name.
+ *
+ * @example
+ * ```ts
+ * const purpose = HOOK_TOOLS.get("secret-get")?.info.purpose;
+ * ```
+ */
 export const HOOK_TOOLS: ReadonlyMap<string, ToolDefinition> = new Map(
   ALL.map((t) => [t.info.name, t]),
 );
 
-/** The names of all hook tools, sorted (one symlink each in a tools directory). */
+/**
+ * The names of all hook tools, sorted (one symlink each in a tools directory).
+ *
+ * @example
+ * ```ts
+ * for (const name of HOOK_TOOL_NAMES) symlinkSync(shim, join(toolsDir, name));
+ * ```
+ */
 export const HOOK_TOOL_NAMES: readonly string[] = [...HOOK_TOOLS.keys()].sort();
