@@ -210,13 +210,13 @@ export function renderProviderAppData(d: IngressProviderAppData): Record<string,
 }
 
 function bool(bag: Readonly<Record<string, string>>, key: string, src: DataSource): boolean {
-  const v = jsonValue(bag, key, src);
-  if (v === undefined) return false;
-  if (typeof v === "boolean") return v;
-  // Parse both spellings; Python's json.dumps writes "true".
-  if (typeof v === "string" && /^(true|false)$/i.test(v)) return v.toLowerCase() === "true";
-  const raw = bag[key] ?? "";
+  const raw = bag[key];
+  if (raw === undefined || raw === "") return false;
+  // Python's json.dumps writes "true"; accept Python's str(bool) "True" and a quoted "false" too.
   if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === "true";
+  const v = jsonValue(bag, key, src);
+  if (typeof v === "boolean") return v;
+  if (typeof v === "string" && /^(true|false)$/i.test(v)) return v.toLowerCase() === "true";
   throw new InterfaceDataError(src, key, `should be true or false, got ${JSON.stringify(raw)}`);
 }
 
