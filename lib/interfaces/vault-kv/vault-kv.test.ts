@@ -58,7 +58,7 @@ describe("data model", () => {
     [{ vault_url: "https://v:8200" }, '"ca_certificate" is missing'],
     [
       { vault_url: "v:8200", ca_certificate: CA, mount: "m", credentials: "{}" },
-      '"vault_url" should be a URL',
+      '"vault_url" should be an http(s) URL',
     ],
     [
       { vault_url: "https://v", ca_certificate: "nope", mount: "m", credentials: "{}" },
