@@ -58,12 +58,13 @@ function pyString(s: string): string {
 
 /**
  * Python's `repr(float)`: the shortest round-trip digits (as JavaScript's), in positional
- * notation for exponents -4..15 and `1e+16`/`1e-05` style outside. Integers print as integers:
- * JSON parsed in JavaScript cannot tell `1.0` from `1`.
+ * notation for exponents -4..15 and `1e+16`/`1e-05` style outside. Integral values print as
+ * Python ints: JSON parsed in JavaScript cannot tell `1.0` from `1`.
  */
 function pyNumber(n: number): string {
   if (!Number.isFinite(n)) throw new TypeError(`JSON cannot encode ${n}`);
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n);
+  // An integral value prints as a Python int would (JSON parsed here cannot tell 1.0 from 1).
+  if (Number.isInteger(n)) return BigInt(n).toString();
   const exp = n === 0 ? 0 : Math.floor(Math.log10(Math.abs(n)));
   if (exp >= -4 && exp < 16) return String(n);
   const [mantissa = "", e = "0"] = n.toExponential().split("e");
