@@ -8,7 +8,8 @@
  * the floor of starting any process (`/bin/true`) the same two ways. The server runs in a
  * child process (this file started with `--server <socket>`), so the main process may block.
  *
- * Run: `node --import tsx bench/hook-tools.ts` (writes bench/results/hook-tools.json).
+ * Run: `node --import tsx bench/hook-tools.ts [--n <calls per measurement, default 300>]`
+ * (writes bench/results/hook-tools.json).
  *
  * @example
  * ```sh
@@ -93,10 +94,12 @@ for ((i = 0; i < ${n}; i++)); do
   e=$EPOCHREALTIME
   echo "$s $e"
 done`;
-  const out = execFileSync("bash", ["-c", script], {
+  // No stdin: bash sources ~/.bashrc when stdin is a socket, and Node's pipes are socketpairs.
+  const out = execFileSync("bash", ["--norc", "--noprofile", "-c", script], {
     env,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
   });
   return out
     .trim()
@@ -162,7 +165,8 @@ async function main(): Promise<void> {
       JUJU_AGENT_SOCKET_NETWORK: "unix",
       PATH: `${tools}:/usr/bin:/bin`,
     };
-    const n = 300;
+    const nIndex = process.argv.indexOf("--n");
+    const n = nIndex >= 0 ? Number(process.argv[nIndex + 1]) : 300;
     // Warm up the server and the page cache.
     shellLoop("is-leader >/dev/null", 30, env);
     const results = {
