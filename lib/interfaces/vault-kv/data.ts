@@ -142,13 +142,17 @@ export function parseProviderBag(
   for (const k of keys)
     if (fieldString(bag, k) === undefined) throw new InterfaceDataError(src, k, "is missing");
   const vaultUrl = bag.vault_url!;
+  let protocol = "";
   try {
-    new URL(vaultUrl);
+    protocol = new URL(vaultUrl).protocol;
   } catch {
+    // reported below
+  }
+  if (protocol !== "https:" && protocol !== "http:") {
     throw new InterfaceDataError(
       src,
       "vault_url",
-      `should be a URL, got ${JSON.stringify(vaultUrl)}`,
+      `should be an http(s) URL, got ${JSON.stringify(vaultUrl)}`,
     );
   }
   const caCertificate = bag.ca_certificate!;
