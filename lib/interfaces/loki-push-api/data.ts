@@ -87,6 +87,14 @@ export function logLabels(topology: JujuTopology): Record<string, string> {
   };
 }
 
+/**
+ * Whether a plan's log target is one this library manages (a Loki target labelled
+ * `product: Juju`, or one it disabled), so that targets the charm set up itself are left alone.
+ */
+export function isForwardingTarget(t: LogTargetSpec): boolean {
+  return t.type === "loki" && (t.labels?.product === "Juju" || t.location === "(removed)");
+}
+
 /** Options of {@link lokiLogTargets}. */
 export interface LogTargetsOptions {
   /** Loki unit name to push URL: one enabled target each. */
@@ -95,8 +103,8 @@ export interface LogTargetsOptions {
   /** Services whose logs are forwarded (default `["all"]`). */
   services?: readonly string[];
   /**
-   * The log targets already in the plan; those not in `endpoints` and not already disabled are
-   * disabled (`services: ["-all"]`), since a combined layer cannot delete a target.
+   * The log targets already in the plan; those of this library not in `endpoints` are disabled
+   * (`services: ["-all"]`, location `(removed)`), since a combined layer cannot delete a target.
    */
   current?: Readonly<Record<string, LogTargetSpec>>;
 }
@@ -113,8 +121,7 @@ export interface LogTargetsOptions {
 export function lokiLogTargets(opts: LogTargetsOptions): Record<string, LogTargetSpec> {
   const out: Record<string, LogTargetSpec> = {};
   for (const [name, target] of Object.entries(opts.current ?? {})) {
-    if (name in opts.endpoints) continue;
-    if (target.services?.includes("-all")) continue;
+    if (name in opts.endpoints || !isForwardingTarget(target)) continue;
     out[name] = { override: "replace", services: ["-all"], type: "loki", location: "(removed)" };
   }
   for (const [name, url] of Object.entries(opts.endpoints).sort(([a], [b]) => (a < b ? -1 : 1))) {

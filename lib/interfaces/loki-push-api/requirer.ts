@@ -163,14 +163,14 @@ export class LokiPushApiRequirer extends CharmObject {
     const plan = await container.pebble.getPlan();
     const current = plan["log-targets"];
     const targets = this.logTargets(current);
-    const changes: Record<string, LogTargetSpec> = {};
-    for (const [name, spec] of Object.entries(targets)) {
-      if (!sameTarget(current[name], spec)) changes[name] = spec;
-    }
-    if (Object.keys(changes).length === 0) return false;
+    const changed = Object.entries(targets).some(
+      ([name, spec]) => !sameTarget(current[name], spec),
+    );
+    if (!changed) return false;
+    // The whole set, as the Python library adds it: the layer then holds every target.
     await container.pebble.addLayer(
       `${container.name}-log-forwarding`,
-      { "log-targets": changes },
+      { "log-targets": targets },
       { combine: true },
     );
     return true;
