@@ -5,7 +5,14 @@
  * @module
  */
 
-/** An IPv4 network: its first address, its prefix length and its size. */
+/**
+ * An IPv4 network: its first address, its prefix length and its size.
+ *
+ * @example
+ * ```ts
+ * const net: Cidr = parseCidr("10.250.7.0/24"); // { base: 184157952, prefixLength: 24, size: 256 }
+ * ```
+ */
 export interface Cidr {
   /** The network address as an unsigned 32-bit integer. */
   readonly base: number;

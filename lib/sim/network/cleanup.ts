@@ -17,7 +17,14 @@ import { NETNS_ETC_DIR } from "./files.js";
 import { listLinks, listNamespaces, namespacePids, runIpIgnoringMissing } from "./ip.js";
 import { assertPrefix, bridgeName, isPrefix, ownedBy } from "./names.js";
 
-/** What {@link cleanupStale} removed. */
+/**
+ * What {@link cleanupStale} removed.
+ *
+ * @example
+ * ```ts
+ * const { namespaces, killed } = await cleanupStale("jsimk3x9");
+ * ```
+ */
 export interface CleanupReport {
   namespaces: string[];
   links: string[];
@@ -26,7 +33,14 @@ export interface CleanupReport {
   killed: number[];
 }
 
-/** The alias tag that marks a bridge as made by this module. */
+/**
+ * The alias tag that marks a bridge as made by this module.
+ *
+ * @example
+ * ```ts
+ * (await listLinks()).filter((l) => l.ifalias?.startsWith(OWNER_TAG));
+ * ```
+ */
 export const OWNER_TAG = "jaas-sim";
 
 /**

@@ -46,7 +46,14 @@ export function spawnInNamespace(
   return spawn(file as string, args, options);
 }
 
-/** What {@link execInNamespace} returns. */
+/**
+ * What {@link execInNamespace} returns.
+ *
+ * @example
+ * ```ts
+ * const { stdout }: ExecResult = await execInNamespace(ns, ["ip", "addr"]);
+ * ```
+ */
 export interface ExecResult {
   stdout: string;
   stderr: string;

@@ -19,10 +19,24 @@
 import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
-/** Where iproute2 looks for per-namespace `/etc` files. */
+/**
+ * Where iproute2 looks for per-namespace `/etc` files.
+ *
+ * @example
+ * ```ts
+ * join(NETNS_ETC_DIR, unit.namespace, "hosts"); // "/etc/netns/jsimk3x9-1-jaas-openfga-0/hosts"
+ * ```
+ */
 export const NETNS_ETC_DIR = "/etc/netns";
 
-/** File name (e.g. `hosts`) to content. */
+/**
+ * File name (e.g. `hosts`) to content.
+ *
+ * @example
+ * ```ts
+ * const files: EtcFiles = { hosts: "127.0.0.1\tlocalhost\n" };
+ * ```
+ */
 export type EtcFiles = Readonly<Record<string, string>>;
 
 function padding(length: number): string {

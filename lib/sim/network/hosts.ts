@@ -27,10 +27,27 @@
 import { parseIpv4 } from "./cidr.js";
 import { machineNames, podNames, serviceNames } from "./names.js";
 
-/** How a unit is hosted: a Kubernetes pod, or a machine (a VM in a machine model). */
+/**
+ * How a unit is hosted: a Kubernetes pod, or a machine (a VM in a machine model).
+ *
+ * @example
+ * ```ts
+ * const kind: UnitKind = model.type === "caas" ? "kubernetes" : "machine";
+ * ```
+ */
 export type UnitKind = "kubernetes" | "machine";
 
-/** One namespace as the name files see it: a pod with one unit, or a machine with its units. */
+/**
+ * One namespace as the name files see it: a pod with one unit, or a machine with its units.
+ *
+ * @example
+ * ```ts
+ * const pod: NamespaceEntry = {
+ *   namespace: "jsimk3x9-1-jaas-openfga-0", model: "jaas", kind: "kubernetes",
+ *   address: "10.250.7.2", units: [{ app: "openfga", unit: 0 }],
+ * };
+ * ```
+ */
 export interface NamespaceEntry {
   /** The namespace name. */
   readonly namespace: string;
@@ -44,7 +61,14 @@ export interface NamespaceEntry {
   readonly machine?: number;
 }
 
-/** What the files of one namespace are rendered from. */
+/**
+ * What the files of one namespace are rendered from.
+ *
+ * @example
+ * ```ts
+ * const view: EtcView = { self: pod, all: [pod, other], hostname: "vm" };
+ * ```
+ */
 export interface EtcView {
   /** The namespace whose files these are. */
   readonly self: NamespaceEntry;

@@ -11,7 +11,14 @@
 
 import { execFile } from "node:child_process";
 
-/** Options of {@link runIp}. */
+/**
+ * Options of {@link runIp}.
+ *
+ * @example
+ * ```ts
+ * await runIp(["route"], { namespace: "jsimk3x9-1-jaas-openfga-0", timeoutMs: 2000 });
+ * ```
+ */
 export interface RunIpOptions {
   /** Run the command against this network namespace (`ip -n <ns> ...`). */
   namespace?: string;
@@ -134,7 +141,14 @@ export async function runIpIgnoringMissing(
   }
 }
 
-/** Options of {@link runIpBatch}. */
+/**
+ * Options of {@link runIpBatch}.
+ *
+ * @example
+ * ```ts
+ * await runIpBatch([["netns", "del", ns], ["link", "del", veth]], { ignoreMissing: true });
+ * ```
+ */
 export interface RunIpBatchOptions extends RunIpOptions {
   /**
    * Run every command even after a failure (`ip -force`), and ignore failures that only say the
@@ -187,7 +201,14 @@ export async function runIpBatch(
   }
 }
 
-/** One link as `ip -j link show` describes it (only the fields used here). */
+/**
+ * One link as `ip -j link show` describes it (only the fields used here).
+ *
+ * @example
+ * ```ts
+ * const bridges = (await listLinks()).filter((l: LinkInfo) => l.linkinfo?.info_kind === "bridge");
+ * ```
+ */
 export interface LinkInfo {
   ifname: string;
   ifalias?: string;

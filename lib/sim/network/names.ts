@@ -21,7 +21,14 @@ import { randomBytes } from "node:crypto";
 
 import { parseIpv4 } from "./cidr.js";
 
-/** What every default prefix starts with. */
+/**
+ * What every default prefix starts with.
+ *
+ * @example
+ * ```ts
+ * newPrefix().startsWith(PREFIX_STEM); // true
+ * ```
+ */
 export const PREFIX_STEM = "jsim";
 
 const PREFIX_RE = /^[a-z][a-z0-9]{0,7}$/;
@@ -152,7 +159,14 @@ export function macForAddress(address: string): string {
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
-/** The cluster domain Kubernetes uses by default, and Juju's K8s models with it. */
+/**
+ * The cluster domain Kubernetes uses by default, and Juju's K8s models with it.
+ *
+ * @example
+ * ```ts
+ * `openfga.jaas.svc.${CLUSTER_DOMAIN}`; // "openfga.jaas.svc.cluster.local"
+ * ```
+ */
 export const CLUSTER_DOMAIN = "cluster.local";
 
 /**

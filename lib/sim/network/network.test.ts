@@ -348,6 +348,25 @@ describe("SimNetwork on the real kernel", () => {
 });
 
 describe("SimNetwork.create()", () => {
+  it("gives instances created at the same moment their own bridge and subnets", async () => {
+    const nets = [new SimNetwork(), new SimNetwork(), new SimNetwork()];
+    try {
+      const started = performance.now();
+      await Promise.all(nets.map((n) => n.create()));
+      console.log(`create() x3 concurrently: ${(performance.now() - started).toFixed(0)} ms`);
+      expect(new Set(nets.map((n) => n.bridge)).size).toBe(3);
+      expect(new Set(nets.map((n) => n.podCidr)).size).toBe(3);
+      expect(new Set(nets.map((n) => n.machineCidr)).size).toBe(3);
+      for (const n of nets) {
+        expect(n.podCidr).toMatch(/^10\.250\.\d+\.0\/24$/);
+        expect(n.machineCidr).toBe(n.podCidr.replace(/^10\.250\./, "10.251."));
+        expect(n.podGateway).toBe(n.podCidr.replace(/0\/24$/, "1"));
+      }
+    } finally {
+      await Promise.all(nets.map((n) => n.destroy()));
+    }
+  });
+
   it("refuses requested subnets that overlap the machine's, and leaves nothing behind", async () => {
     // Loopback's 127.0.0.0/8 is in use on every machine.
     const other = new SimNetwork({

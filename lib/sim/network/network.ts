@@ -38,7 +38,7 @@ import {
   renderResolvConf,
 } from "./hosts.js";
 import type { EtcView, NamespaceEntry, UnitKind } from "./hosts.js";
-import { ipJson, runIp, runIpBatch } from "./ip.js";
+import { IpCommandError, ipJson, runIp, runIpBatch } from "./ip.js";
 import {
   assertLabel,
   assertPrefix,
@@ -52,14 +52,42 @@ import {
 
 export type { UnitKind } from "./hosts.js";
 
-/** Where per-instance pod subnets are carved from by default (one /24 per instance). */
+/**
+ * Where per-instance pod subnets are carved from by default (one /24 per instance).
+ *
+ * @example
+ * ```ts
+ * cidrContains(parseCidr(DEFAULT_POD_RANGE), net.podCidr.split("/")[0]); // true
+ * ```
+ */
 export const DEFAULT_POD_RANGE = "10.250.0.0/16";
-/** Where per-instance machine subnets are carved from by default: another range, as VMs have. */
+/**
+ * Where per-instance machine subnets are carved from by default: another range, as VMs have.
+ *
+ * @example
+ * ```ts
+ * cidrContains(parseCidr(DEFAULT_MACHINE_RANGE), pg.address); // true for a machine unit
+ * ```
+ */
 export const DEFAULT_MACHINE_RANGE = "10.251.0.0/16";
-/** The interface name inside every namespace, as in a Kubernetes pod. */
+/**
+ * The interface name inside every namespace, as in a Kubernetes pod.
+ *
+ * @example
+ * ```ts
+ * await execInNamespace(unit.namespace, ["ip", "addr", "show", INTERFACE_NAME]);
+ * ```
+ */
 export const INTERFACE_NAME = "eth0";
 
-/** Options of {@link SimNetwork}. */
+/**
+ * Options of {@link SimNetwork}.
+ *
+ * @example
+ * ```ts
+ * new SimNetwork({ prefix: "jsimtest", podCidr: "10.250.9.0/24", machineCidr: "10.251.9.0/24" });
+ * ```
+ */
 export interface SimNetworkOptions {
   /** Name prefix of everything the instance makes; a fresh `jsim????` by default. */
   prefix?: string;
@@ -69,7 +97,14 @@ export interface SimNetworkOptions {
   machineCidr?: string;
 }
 
-/** What {@link SimNetwork.addUnit} takes. */
+/**
+ * What {@link SimNetwork.addUnit} takes.
+ *
+ * @example
+ * ```ts
+ * await net.addUnit({ model: "db", app: "postgresql", unit: 0, kind: "machine" });
+ * ```
+ */
 export interface AddUnitOptions {
   model: string;
   app: string;
@@ -85,13 +120,28 @@ export interface AddUnitOptions {
   machine?: number;
 }
 
-/** Names a unit: its model and its Juju unit name (`openfga/1`). */
+/**
+ * Names a unit: its model and its Juju unit name (`openfga/1`).
+ *
+ * @example
+ * ```ts
+ * net.networkInfo({ model: "jaas", unit: "openfga/0" });
+ * ```
+ */
 export interface UnitRef {
   readonly model: string;
   readonly unit: string;
 }
 
-/** A unit's place on the network, as {@link SimNetwork.addUnit} made it. */
+/**
+ * A unit's place on the network, as {@link SimNetwork.addUnit} made it.
+ *
+ * @example
+ * ```ts
+ * const u: UnitNetwork = await net.addUnit({ model: "jaas", app: "jimm", unit: 0, kind: "kubernetes" });
+ * spawnInNamespace(u.namespace, ["pebble", "run"]);
+ * ```
+ */
 export interface UnitNetwork extends UnitRef {
   readonly app: string;
   readonly unitNumber: number;
@@ -114,7 +164,14 @@ export interface UnitNetwork extends UnitRef {
   readonly machine?: number;
 }
 
-/** What `network-get` must answer for a unit, flat. */
+/**
+ * What `network-get` must answer for a unit, flat.
+ *
+ * @example
+ * ```ts
+ * const { bindAddress, egressSubnet } = net.networkInfo({ model: "jaas", unit: "jimm/0" });
+ * ```
+ */
 export interface NetworkInfo {
   interfaceName: string;
   macAddress: string;
@@ -132,6 +189,11 @@ export interface NetworkInfo {
 /**
  * `network-get`'s answer in the hook-tool layer's shape (structurally `NetworkData` of
  * `lib/jujuc/context.ts`).
+ *
+ * @example
+ * ```ts
+ * const answer: NetworkGetAnswer = networkGetAnswer(net.networkInfo(unit));
+ * ```
  */
 export interface NetworkGetAnswer {
   bindAddresses: {
@@ -306,8 +368,16 @@ export class SimNetwork {
     if ((podCidr === undefined) !== (machineCidr === undefined)) {
       throw new Error(`SimNetwork ${this.prefix}: give both podCidr and machineCidr, or neither`);
     }
+    await runIp(["link", "add", "name", br, "type", "bridge"]);
+    await runIp(["link", "set", "dev", br, "alias", await ownerAlias()]);
+    // Never route what arrives on the bridge anywhere else, even if the machine forwards IPv4;
+    // and keep the bridge IPv4-only.
+    await writeSysctl(`/proc/sys/net/ipv4/conf/${br}/forwarding`, "0");
+    await writeSysctl(`/proc/sys/net/ipv6/conf/${br}/disable_ipv6`, "1");
+    await runIp(["link", "set", "dev", br, "up"]);
+
     const refused = new Set<number>();
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       let pods: Cidr;
       let machines: Cidr;
       let slot = -1;
@@ -328,31 +398,32 @@ export class SimNetwork {
       this.#machines = subnet(machines);
       // The bridge's MAC is set, so it never changes as ports come and go (a bridge takes its
       // lowest port's MAC otherwise, and every namespace would hold a stale ARP entry).
+      // No automatic prefix routes: the routes are added below, as the claim on the subnets.
       // prettier-ignore
       await runIpBatch([
-        ["link", "add", "name", br, "address", macForAddress(this.#pods.gateway), "type", "bridge"],
-        ["addr", "add", `${this.#pods.gateway}/${pods.prefixLength}`, "dev", br],
-        ["addr", "add", `${this.#machines.gateway}/${machines.prefixLength}`, "dev", br],
+        ["link", "set", "dev", br, "address", macForAddress(this.#pods.gateway)],
+        ["addr", "add", `${this.#pods.gateway}/${pods.prefixLength}`, "dev", br, "noprefixroute"],
+        ["addr", "add", `${this.#machines.gateway}/${machines.prefixLength}`, "dev", br, "noprefixroute"],
       ]);
-      await runIp(["link", "set", "dev", br, "alias", await ownerAlias()]);
-      // Never route what arrives on the bridge anywhere else, even if the machine forwards
-      // IPv4; and keep the bridge IPv4-only.
-      await writeSysctl(`/proc/sys/net/ipv4/conf/${br}/forwarding`, "0");
-      await writeSysctl(`/proc/sys/net/ipv6/conf/${br}/disable_ipv6`, "1");
-      await runIp(["link", "set", "dev", br, "up"]);
-      if (slot < 0) return;
-      // Another instance may have picked the same slot at the same moment: the one whose
-      // bridge name sorts first keeps it, the other tries again (as it does if anything else
-      // took the subnet meanwhile).
-      const rival = (await this.#takenNetworks()).find(
-        (t) =>
-          (cidrsOverlap(t.net, pods) || cidrsOverlap(t.net, machines)) &&
-          !(t.dev.endsWith("-br") && t.dev > br),
-      );
-      if (rival === undefined) return;
-      await runIp(["link", "del", br]);
-      refused.add(slot);
-      if (attempt > 20) throw new Error(`SimNetwork ${this.prefix}: no free subnet found`);
+      try {
+        // The kernel refuses a second route to the same prefix (EEXIST): of instances that
+        // picked the same slot at the same moment, exactly one gets it.
+        // prettier-ignore
+        await runIpBatch([
+          ["route", "add", formatCidr(pods), "dev", br, "scope", "link", "src", this.#pods.gateway],
+          ["route", "add", formatCidr(machines), "dev", br, "scope", "link", "src", this.#machines.gateway],
+        ]);
+        return;
+      } catch (e) {
+        if (!(e instanceof IpCommandError && /File exists/.test(e.stderr))) throw e;
+        if (slot < 0)
+          throw new Error(`SimNetwork ${this.prefix}: the requested subnets are taken`, {
+            cause: e,
+          });
+        await runIp(["route", "flush", "dev", br]);
+        await runIp(["addr", "flush", "dev", br]);
+        refused.add(slot);
+      }
     }
   }
 
