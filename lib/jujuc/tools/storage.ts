@@ -21,7 +21,6 @@ import { OutputFlags } from "../internal/output.js";
 
 const STORAGE_NAME = "(?:[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*)";
 const STORAGE_ID_RE = new RegExp(`^${STORAGE_NAME}/(?:0|[1-9][0-9]*)$`);
-const STORAGE_NAME_RE = new RegExp(`^${STORAGE_NAME}$`);
 
 function storageOrder(a: StorageData, b: StorageData): number {
   const [nameA = "", idxA = "0"] = a.id.split("/");
@@ -80,7 +79,54 @@ export const storageList: ToolDefinition = {
   },
 };
 
-/** The `storage-add` tool. Only a count may be given (`data`, `data=3`). */
+interface Directive {
+  pool: string;
+  size: number;
+  count: number;
+}
+
+const POOL_RE = /^[a-zA-Z]+[-?a-zA-Z0-9]*$/;
+const COUNT_RE = /^-?[0-9]+$/;
+const SIZE_RE = /^-?[0-9]+(?:\.[0-9]+)?[MGTPEZY](?:i?B)?$/;
+
+/** Juju's `storage.ParseDirective`: comma-separated pool, count and size. */
+function parseDirective(text: string): Directive {
+  const directive: Directive = { pool: "", size: 0, count: 0 };
+  for (const field of text.split(",")) {
+    if (field === "") continue;
+    if (POOL_RE.test(field)) {
+      if (directive.pool !== "") {
+        throw new Error(
+          `pool name is already set to ${goQuote(directive.pool)}, new value ${goQuote(field)} not valid`,
+        );
+      }
+      directive.pool = field;
+    } else if (COUNT_RE.test(field) && Number.isSafeInteger(Number(field))) {
+      if (Number(field) <= 0)
+        throw new Error(
+          `cannot parse count: count must be greater than zero, got ${goQuote(field)}`,
+        );
+      directive.count = Number(field);
+    } else if (SIZE_RE.test(field)) {
+      if (field.startsWith("-")) {
+        // UNVERIFIED wording of juju/utils ParseSize for a negative size.
+        throw new Error(
+          `cannot parse size: expected a non-negative number, got ${goQuote(field.replace(/[MGTPEZY](i?B)?$/, ""))}`,
+        );
+      }
+      directive.size = 1;
+    } else {
+      throw new Error(`unrecognized storage directive ${goQuote(field)} not valid`);
+    }
+  }
+  if (directive.count === 0 && directive.size === 0 && directive.pool === "") {
+    throw new Error("storage directives require at least one field to be specified");
+  }
+  if (directive.count === 0) directive.count = 1;
+  return directive;
+}
+
+/** The `storage-add` tool: `<name>[=<count>]`, as Juju's `ParseDirectivesMap` reads them. */
 export const storageAdd: ToolDefinition = {
   info: {
     name: "storage-add",
@@ -92,27 +138,26 @@ export const storageAdd: ToolDefinition = {
     const args = fs.parse(inv.args);
     if (args.length === 0) throw new UsageError("storage add requires a storage directive");
     const requests = new Map<string, number>();
-    for (const arg of args) {
-      const eq = arg.indexOf("=");
-      const name = eq < 0 ? arg : arg.slice(0, eq);
-      const directive = eq < 0 ? "1" : arg.slice(eq + 1);
-      // The directive parser's messages are approximations of Juju's (UNVERIFIED wording).
-      if (!STORAGE_NAME_RE.test(name))
-        throw new UsageError(`invalid storage name ${goQuote(name)}`);
+    for (const kv of args) {
+      const parts = kv.split("=");
+      const name = parts[0] ?? "";
+      if (parts.length > 2 || name === "") {
+        throw new UsageError(`expected "name=directive" or "name", got ${goQuote(kv)}`);
+      }
       if (requests.has(name))
         throw new UsageError(`storage ${goQuote(name)} specified more than once`);
-      if (!/^[0-9]+$/.test(directive)) {
-        if (/^[0-9.]+[MGTPE]?$|^[a-z]/i.test(directive)) {
-          throw new UsageError(`only count can be specified for ${goQuote(name)}`);
-        }
+      let directive: Directive;
+      try {
+        directive = parseDirective(parts[1] ?? "1");
+      } catch (err) {
         throw new UsageError(
-          `cannot parse directive ${goQuote(directive)} for storage ${goQuote(name)}`,
+          `cannot parse directive for storage ${goQuote(name)}: ${(err as Error).message}`,
         );
       }
-      const count = Number(directive);
-      if (count <= 0)
-        throw new UsageError(`count must be greater than zero, got ${goQuote(directive)}`);
-      requests.set(name, count);
+      if (directive.pool !== "" || directive.size !== 0) {
+        throw new UsageError(`only count can be specified for ${goQuote(name)}`);
+      }
+      requests.set(name, directive.count);
     }
     for (const [name, count] of requests) {
       inv.ctx.storageAdd[name] = (inv.ctx.storageAdd[name] ?? 0) + count;
