@@ -1,0 +1,204 @@
+/**
+ * The requirer side of `certificate_transfer` (JIMM's `receive-ca-cert`): the leader says
+ * `version` = `1`; every unit reads the provider's app `certificates`, falling back to the v0
+ * unit bags (`chain`, `ca`) of providers that only speak the legacy version.
+ *
+ * @example
+ * ```ts
+ * this.cas = new CertificateTransferRequirer(this, "receive-ca-cert");
+ * this.observe(this.cas.on.certificatesAvailable, this.reconcile);
+ * this.observe(this.cas.on.certificatesRemoved, this.reconcile);
+ * // reconcile: write this.cas.certificatesByRelation() to the trust store
+ * ```
+ */
+import type { CharmBase } from "../../ops/charm.js";
+import { CharmObject } from "../../ops/charm.js";
+import type { EventSource, Snapshot } from "../../ops/framework/event.js";
+import {
+  type RelationBrokenEvent,
+  type RelationChangedEvent,
+  type RelationCreatedEvent,
+  RelationEvent,
+} from "../../ops/framework/juju-events.js";
+import type { Relation } from "../../ops/model/relation.js";
+import { BlockedStatus, type StatusBase } from "../../ops/model/status.js";
+import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import {
+  INTERFACE,
+  certificateSet,
+  parseProviderAppBag,
+  parseProviderUnitBagV0,
+  renderRequirerBag,
+} from "./data.js";
+
+/** The set of certificates on a relation changed (and is not empty). */
+export class CertificatesAvailableEvent extends RelationEvent {
+  certificates: string[] = [];
+
+  override snapshot(): Snapshot {
+    return { ...super.snapshot(), certificates: this.certificates };
+  }
+
+  override restore(s: Snapshot): void {
+    super.restore(s);
+    this.certificates = Array.isArray(s.certificates) ? s.certificates.map(String) : [];
+  }
+}
+
+/** A relation's certificates are gone (relation broken, or the provider sent none). */
+export class CertificatesRemovedEvent extends RelationEvent {}
+
+/** One relation's certificates, or the error in its data. */
+export type TransferState =
+  | { relation: Relation; state: "waiting" }
+  | { relation: Relation; state: "invalid"; error: InterfaceDataError }
+  | { relation: Relation; state: "ready"; certificates: string[] };
+
+/** The requirer side of `certificate_transfer` v1, with v0 fallback. */
+export class CertificateTransferRequirer extends CharmObject {
+  /** Events this object emits. */
+  readonly on: {
+    certificatesAvailable: EventSource<CertificatesAvailableEvent>;
+    certificatesRemoved: EventSource<CertificatesRemovedEvent>;
+  };
+  /** Per relation, a fingerprint of the certificate set last announced (PEM certificates are public). */
+  private readonly seen = this.storedState<{ relations: Record<string, string> }>("seen", {
+    relations: {},
+  });
+
+  constructor(
+    charm: CharmBase,
+    /** The endpoint, `receive-ca-cert` on JIMM. */
+    readonly endpoint: string,
+  ) {
+    super(charm, endpoint);
+    const m = this.model;
+    this.on = {
+      certificatesAvailable: this.defineEvent(
+        "certificates_available",
+        () => new CertificatesAvailableEvent(m),
+      ),
+      certificatesRemoved: this.defineEvent(
+        "certificates_removed",
+        () => new CertificatesRemovedEvent(m),
+      ),
+    };
+    const rel = charm.on.relation(endpoint);
+    this.observe(rel.created, this.onCreated);
+    this.observe(rel.changed, this.onChanged);
+    this.observe(rel.departed, this.onChanged);
+    this.observe(rel.broken, this.onBroken);
+    this.observe(charm.on.leaderElected, this.onLeaderElected);
+  }
+
+  /** The live relations (a relation being broken does not count). */
+  get relations(): Relation[] {
+    const j = this.ctx.juju;
+    return this.model
+      .relations(this.endpoint)
+      .filter(
+        (r) =>
+          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
+      );
+  }
+
+  private ensureVersion(r: Relation): void {
+    if (!this.model.unit.isLeader()) return;
+    const bag = r.data(this.model.app);
+    if (bag.get("version") !== "1") bag.update(renderRequirerBag());
+  }
+
+  private onCreated(event: RelationCreatedEvent): void {
+    this.ensureVersion(event.relation);
+  }
+
+  private onLeaderElected(): void {
+    for (const r of this.relations) this.ensureVersion(r);
+  }
+
+  private async onChanged(event: RelationChangedEvent): Promise<void> {
+    this.ensureVersion(event.relation);
+    const s = this.stateOf(event.relation);
+    const key = String(event.relation.id);
+    const certs = s.state === "ready" ? s.certificates : [];
+    const fingerprint = certs.join("\n");
+    const before = this.seen.data.relations[key] ?? "";
+    if (fingerprint === before || s.state === "invalid") return;
+    this.seen.data.relations = { ...this.seen.data.relations, [key]: fingerprint };
+    const init = {
+      relation: event.relation,
+      ...(event.relation.app ? { app: event.relation.app.name } : {}),
+    };
+    if (certs.length === 0) {
+      await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
+      return;
+    }
+    const e = new CertificatesAvailableEvent(this.model, init);
+    e.certificates = certs;
+    await this.emit(this.on.certificatesAvailable, e);
+  }
+
+  private async onBroken(event: RelationBrokenEvent): Promise<void> {
+    const relations = { ...this.seen.data.relations };
+    delete relations[String(event.relation.id)];
+    this.seen.data.relations = relations;
+    const init = {
+      relation: event.relation,
+      ...(event.relation.app ? { app: event.relation.app.name } : {}),
+    };
+    await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
+  }
+
+  private source(r: Relation, owner: string): DataSource {
+    return { interfaceName: INTERFACE, relation: `${r.endpoint}:${r.id}`, owner };
+  }
+
+  /** One relation's certificates: the v1 app bag, else the v0 unit bags. Never throws for remote data. */
+  stateOf(r: Relation): TransferState {
+    if (!r.app) return { relation: r, state: "waiting" };
+    try {
+      const v1 = parseProviderAppBag(r.data(r.app).toObject(), this.source(r, r.app.name));
+      if (v1) return { relation: r, state: "ready", certificates: v1 };
+      const v0 = r.units.flatMap((u) =>
+        parseProviderUnitBagV0(r.data(u).toObject(), this.source(r, u.name)),
+      );
+      const certs = certificateSet(v0);
+      return certs.length
+        ? { relation: r, state: "ready", certificates: certs }
+        : { relation: r, state: "waiting" };
+    } catch (e) {
+      if (e instanceof InterfaceDataError) return { relation: r, state: "invalid", error: e };
+      throw e;
+    }
+  }
+
+  /** Every live relation's certificates, sorted, by relation id (empty list until ready). */
+  certificatesByRelation(): Map<number, string[]> {
+    return new Map(
+      this.relations.map((r) => {
+        const s = this.stateOf(r);
+        return [r.id, s.state === "ready" ? s.certificates : []];
+      }),
+    );
+  }
+
+  /** The union of all relations' certificates, sorted. */
+  allCertificates(): string[] {
+    return certificateSet([...this.certificatesByRelation().values()].flat());
+  }
+
+  /** The first typed error among the relations' data, if any. */
+  get problem(): InterfaceDataError | undefined {
+    for (const r of this.relations) {
+      const s = this.stateOf(r);
+      if (s.state === "invalid") return s.error;
+    }
+    return undefined;
+  }
+
+  /** A blocked status when a provider sent malformed data; otherwise undefined (the relation is optional). */
+  status(): StatusBase | undefined {
+    const p = this.problem;
+    return p ? new BlockedStatus(p.statusMessage) : undefined;
+  }
+}
