@@ -115,7 +115,7 @@ describe("relation-get", () => {
     expect(run(ctx, "relation-get", "--app", "--format=json").stdout).toBe(
       '{"endpoints":"10.0.0.9:5432","secret":"\\u003cb\\u003e\\u0026"}\n',
     );
-    expect(run(ctx, "relation-get", "--format=json", "--app", "-", "postgresql/1").stdout).toBe(
+    expect(run(ctx, "relation-get", "--format=json", "--app", "-", "postgresql/10").stdout).toBe(
       '{"endpoints":"10.0.0.9:5432","secret":"\\u003cb\\u003e\\u0026"}\n',
     );
   });

@@ -42,15 +42,6 @@ function mustRelation(ctx: HookContextData, id: number): RelationData {
   return relation;
 }
 
-/** Unit names in Juju's order: by application, then by unit number. */
-export function sortUnitNames(names: Iterable<string>): string[] {
-  return [...names].sort((a, b) => {
-    const [appA = "", numA = "0"] = a.split("/");
-    const [appB = "", numB = "0"] = b.split("/");
-    return appA === appB ? Number(numA) - Number(numB) : appA < appB ? -1 : 1;
-  });
-}
-
 /** `relation-ids [<endpoint>]`: sorted `<endpoint>:<id>` of the relations not broken. */
 export const relationIds: ToolDefinition = {
   info: {
@@ -87,7 +78,8 @@ export const relationList: ToolDefinition = {
     checkEmpty(args);
     const relation = mustRelation(inv.ctx, rel.id);
     if (app.value) out.write(inv, relation.remoteApp);
-    else out.write(inv, sortUnitNames(Object.keys(relation.remoteUnits)));
+    // Juju sorts member names as strings (so "pg/10" comes before "pg/2").
+    else out.write(inv, Object.keys(relation.remoteUnits).sort());
   },
 };
 
