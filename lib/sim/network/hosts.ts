@@ -10,10 +10,11 @@
  * one line per unit and resolves to all of its units' addresses. Which one a client uses:
  *
  * - glibc's `getaddrinfo` (Python, Node's `dns.lookup`, curl, PostgreSQL's libpq) returns every
- *   address and sorts them by RFC 3484; clients connect to the first and most try the next on
- *   failure. Its sort would put the address with the longest prefix in common with the client's
- *   first, so the namespace also gets a `gai.conf` whose `precedence` lines impose this
- *   namespace's order.
+ *   address, sorted by RFC 3484; clients connect to the first and most try the next on
+ *   failure. Left alone, rule 9 of that sort (longest prefix in common with the client's own
+ *   address; checked on glibc 2.36) ignores the file's order and sends each client to the unit
+ *   bitwise nearest to it, which is uneven. So the namespace also gets a `gai.conf` whose
+ *   `precedence` lines (rule 6, which comes first) impose this namespace's order.
  * - `gethostbyname` and Go's resolver keep the file's order; the lines are written in the same
  *   rotated order.
  *
@@ -192,7 +193,7 @@ const GAI_DEFAULTS = [
 /**
  * Renders `/etc/netns/<ns>/gai.conf`: glibc's default precedence table plus one line per
  * Service member, highest for the unit this namespace should try first. Without it glibc's
- * RFC 3484 rule 9 (longest matching prefix) would sort every client's answer the same way.
+ * RFC 3484 rule 9 (longest matching prefix) would decide the order, not the rotation.
  *
  * @example
  * ```ts

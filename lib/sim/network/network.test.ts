@@ -176,11 +176,28 @@ describe("SimNetwork on the real kernel", () => {
     const firsts = new Set<string>();
     for (const client of [fga0, fga1, jimm]) {
       const order = await resolveIn(client, service);
-      // getaddrinfo follows the rotated order (gai.conf), not its longest-prefix sort.
       expect(order).toEqual(rotatedFor(client.address, members));
       firsts.add(order[0] as string);
     }
     expect(firsts.size).toBe(2);
+
+    // Three members: glibc's own sort (longest common prefix with the client) would disagree
+    // with the rotation for some clients; gai.conf makes getaddrinfo follow the rotation.
+    const extra = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        extra.push(await net.addUnit({ model: "jaas", app: "rot", unit: i, kind: "kubernetes" }));
+      }
+      const rot = extra.map((u) => u.address);
+      const clients = [fga0, fga1, jimm, ...extra];
+      const orders = await Promise.all(
+        clients.map((c) => resolveIn(c, "rot.jaas.svc.cluster.local")),
+      );
+      clients.forEach((c, i) => expect(orders[i]).toEqual(rotatedFor(c.address, rot)));
+      expect(new Set(orders.map((o) => o[0])).size).toBe(3);
+    } finally {
+      for (const u of extra) await net.removeUnit(u);
+    }
   });
 
   it("lets a process already running in a namespace see names added and removed later", async () => {
