@@ -22,7 +22,14 @@ import { createHash } from "node:crypto";
 import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
 import { type PyJson, pyJsonDumps } from "../prometheus-scrape/py-json.js";
 
-/** The interface name. */
+/**
+ * The interface name.
+ *
+ * @example
+ * ```ts
+ * const src = { interfaceName: INTERFACE, relation: "grafana-dashboard:5", owner: "grafana" };
+ * ```
+ */
 export const INTERFACE = "grafana_dashboard";
 
 interface LzmaCodec {
@@ -88,7 +95,14 @@ export function dashboardUid(charmName: string, path: string): string {
   return shake256Hex(`${charmName}-${path}`, 20);
 }
 
-/** Whether `uid` already is a 40-hex "Path40" uid (then it is kept). */
+/**
+ * Whether `uid` already is a 40-hex "Path40" uid (then it is kept).
+ *
+ * @example
+ * ```ts
+ * isPath40Uid("jimm"); // false: the uid gets replaced
+ * ```
+ */
 export function isPath40Uid(uid: unknown): boolean {
   return typeof uid === "string" && /^[0-9a-fA-F]{40}$/.test(uid);
 }
@@ -105,7 +119,14 @@ export function dashboardAltUid(charmName: string, templateId: string): string {
   return shake256Hex(`${charmName}-${templateId}`, 8);
 }
 
-/** A Grafana dashboard, as parsed JSON. */
+/**
+ * A Grafana dashboard, as parsed JSON.
+ *
+ * @example
+ * ```ts
+ * const d: Dashboard = { title: "JIMM", panels: [] };
+ * ```
+ */
 export type Dashboard = { [key: string]: PyJson | undefined };
 
 /**
@@ -131,7 +152,14 @@ export function prepareDashboard(
   return out;
 }
 
-/** The topology in a template: model, model UUID, application, unit. */
+/**
+ * The topology in a template: model, model UUID, application, unit.
+ *
+ * @example
+ * ```ts
+ * const t: TemplateTopology = { model: "m", model_uuid: uuid, application: "jimm", unit: "jimm/0" };
+ * ```
+ */
 export interface TemplateTopology {
   model: string;
   model_uuid: string;
@@ -140,7 +168,14 @@ export interface TemplateTopology {
   [key: string]: string;
 }
 
-/** One dashboard template of the `dashboards` value. */
+/**
+ * One dashboard template of the `dashboards` value.
+ *
+ * @example
+ * ```ts
+ * const t: DashboardTemplate = dashboardTemplate({ charmName, content, topology });
+ * ```
+ */
 export interface DashboardTemplate {
   charm: string;
   /** Base64 of the LZMA-compressed dashboard JSON. */
@@ -195,6 +230,11 @@ export function renderDashboards(
 /**
  * The templates of a `dashboards` value (ours, read back to compare); undefined when absent.
  * Throws {@link InterfaceDataError} when it is not the expected JSON.
+ *
+ * @example
+ * ```ts
+ * parseDashboards(relation.data(this.app).toObject(), src)?.["file:jaas-metrics"];
+ * ```
  */
 export function parseDashboards(
   bag: Readonly<Record<string, string>>,
@@ -212,7 +252,14 @@ export function parseDashboards(
   return v.templates as Record<string, DashboardTemplate>;
 }
 
-/** What Grafana reported about our dashboards (its `event` key). */
+/**
+ * What Grafana reported about our dashboards (its `event` key).
+ *
+ * @example
+ * ```ts
+ * const s: DashboardStatus | undefined = parseDashboardStatus(bag, src);
+ * ```
+ */
 export interface DashboardStatus {
   valid: boolean;
   errors: PyJson[];
@@ -221,6 +268,11 @@ export interface DashboardStatus {
 /**
  * Grafana's `event` report; undefined when absent or `{}`. Throws {@link InterfaceDataError}
  * when malformed.
+ *
+ * @example
+ * ```ts
+ * parseDashboardStatus({ event: '{"valid": false, "errors": ["bad"]}' }, src); // { valid: false, errors: ["bad"] }
+ * ```
  */
 export function parseDashboardStatus(
   bag: Readonly<Record<string, string>>,

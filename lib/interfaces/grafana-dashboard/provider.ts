@@ -38,7 +38,14 @@ import {
   renderDashboards,
 } from "./data.js";
 
-/** Grafana reported whether our dashboards are valid. */
+/**
+ * Grafana reported whether our dashboards are valid.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.dashboards.dashboardStatusChanged, (e: DashboardStatusChangedEvent) => { if (!e.valid) this.log.error(e.errors.join("; ")); });
+ * ```
+ */
 export class DashboardStatusChangedEvent extends EventBase {
   valid = true;
   /** Grafana's error entries, as JSON text. */
@@ -54,7 +61,14 @@ export class DashboardStatusChangedEvent extends EventBase {
   }
 }
 
-/** Options of {@link GrafanaDashboardProvider}. */
+/**
+ * Options of {@link GrafanaDashboardProvider}.
+ *
+ * @example
+ * ```ts
+ * new GrafanaDashboardProvider(this, { dashboardsPath: join(charmDir, "dashboards") });
+ * ```
+ */
 export interface GrafanaDashboardProviderOptions {
   /** The endpoint (default `grafana-dashboard`). */
   endpoint?: string;
@@ -69,7 +83,15 @@ type Cache = { compressed: { [hash: string]: string }; programmatic: { [id: stri
 /** Stored state kept below Juju's 64 KiB per key. */
 const CACHE_LIMIT = 60 * 1024;
 
-/** Publishes the charm's Grafana dashboards. */
+/**
+ * Publishes the charm's Grafana dashboards.
+ *
+ * @example
+ * ```ts
+ * this.dashboards = new GrafanaDashboardProvider(this);
+ * await this.dashboards.addDashboard(JSON.stringify(dashboard));
+ * ```
+ */
 export class GrafanaDashboardProvider extends CharmObject {
   readonly endpoint: string;
   readonly dashboardStatusChanged: EventSource<DashboardStatusChangedEvent>;

@@ -24,13 +24,34 @@ import { type DataSource, InterfaceDataError, isObject } from "../common/databag
 import { isIp } from "../prometheus-scrape/data.js";
 import { type PyJson, pyJsonDumps } from "../prometheus-scrape/py-json.js";
 
-/** The interface name. */
+/**
+ * The interface name.
+ *
+ * @example
+ * ```ts
+ * const src = { interfaceName: INTERFACE, relation: "ingress:1", owner: "traefik" };
+ * ```
+ */
 export const INTERFACE = "ingress";
 
-/** The schemes traefik accepts. */
+/**
+ * The schemes traefik accepts.
+ *
+ * @example
+ * ```ts
+ * const scheme: IngressScheme = "h2c"; // OpenFGA gRPC
+ * ```
+ */
 export type IngressScheme = "http" | "https" | "h2c";
 
-/** Health check parameters for traefik. */
+/**
+ * Health check parameters for traefik.
+ *
+ * @example
+ * ```ts
+ * const hc: IngressHealthCheck = { path: "/healthz", interval: "10s" };
+ * ```
+ */
 export interface IngressHealthCheck {
   /** The health check path (required). */
   path: string;
@@ -43,7 +64,14 @@ export interface IngressHealthCheck {
   timeout?: string;
 }
 
-/** What the requirer's leader asks for. */
+/**
+ * What the requirer's leader asks for.
+ *
+ * @example
+ * ```ts
+ * const d: IngressRequirerAppData = { model: "m", name: "jimm", port: 8080, stripPrefix: true };
+ * ```
+ */
 export interface IngressRequirerAppData {
   model: string;
   name: string;
@@ -55,7 +83,14 @@ export interface IngressRequirerAppData {
   healthcheck?: IngressHealthCheck;
 }
 
-/** What each requirer unit publishes. */
+/**
+ * What each requirer unit publishes.
+ *
+ * @example
+ * ```ts
+ * const u: IngressRequirerUnitData = { host: "jimm-0.jimm-endpoints.m.svc.cluster.local", ip: "10.1.2.3" };
+ * ```
+ */
 export interface IngressRequirerUnitData {
   /** The host traefik routes to (the pod FQDN). */
   host: string;
@@ -63,12 +98,26 @@ export interface IngressRequirerUnitData {
   ip?: string;
 }
 
-/** What the provider (traefik) publishes. */
+/**
+ * What the provider (traefik) publishes.
+ *
+ * @example
+ * ```ts
+ * const p: IngressProviderAppData = { url: "http://10.0.0.5/m-jimm" };
+ * ```
+ */
 export interface IngressProviderAppData {
   url: string;
 }
 
-/** Local data that the interface would reject (a bug in the calling charm, not remote data). */
+/**
+ * Local data that the interface would reject (a bug in the calling charm, not remote data).
+ *
+ * @example
+ * ```ts
+ * renderRequirerAppData({ model: "m", name: "a", port: 0 }); // throws IngressConfigError
+ * ```
+ */
 export class IngressConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -234,6 +283,11 @@ function str(
 /**
  * Parses a requirer app bag as traefik does (for tests, and a future provider). Throws
  * {@link InterfaceDataError}; undefined when the bag has none of the required keys yet.
+ *
+ * @example
+ * ```ts
+ * parseRequirerAppData({ model: '"m"', name: '"a"', port: "80" }, src); // { model: "m", name: "a", port: 80, scheme: "http" }
+ * ```
  */
 export function parseRequirerAppData(
   bag: Readonly<Record<string, string>>,
@@ -268,6 +322,11 @@ export function parseRequirerAppData(
 /**
  * Parses a requirer unit bag as traefik does. Throws {@link InterfaceDataError}; undefined when
  * the unit has published nothing yet.
+ *
+ * @example
+ * ```ts
+ * parseRequirerUnitData({ host: '"h"', ip: '"10.0.0.1"' }, src); // { host: "h", ip: "10.0.0.1" }
+ * ```
  */
 export function parseRequirerUnitData(
   bag: Readonly<Record<string, string>>,

@@ -29,7 +29,14 @@ import {
   renderRequirerUnitData,
 } from "./data.js";
 
-/** The provider published a (new) URL. */
+/**
+ * The provider published a (new) URL.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.ingress.ready, (e: IngressReadyEvent) => this.log.info(e.url));
+ * ```
+ */
 export class IngressReadyEvent extends EventBase {
   relationId = 0;
   url = "";
@@ -44,7 +51,14 @@ export class IngressReadyEvent extends EventBase {
   }
 }
 
-/** The ingress relation is gone. */
+/**
+ * The ingress relation is gone.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.ingress.revoked, (e: IngressRevokedEvent) => this.reconcile());
+ * ```
+ */
 export class IngressRevokedEvent extends EventBase {
   relationId = 0;
 
@@ -57,7 +71,14 @@ export class IngressRevokedEvent extends EventBase {
   }
 }
 
-/** What a charm asks traefik for. */
+/**
+ * What a charm asks traefik for.
+ *
+ * @example
+ * ```ts
+ * this.ingress.provideIngressRequirements({ port: 8081, scheme: "h2c", stripPrefix: true });
+ * ```
+ */
 export interface IngressRequest {
   port: number;
   scheme?: IngressScheme;
@@ -70,13 +91,28 @@ export interface IngressRequest {
   ip?: string | null;
 }
 
-/** Options of {@link IngressRequirer}. */
+/**
+ * Options of {@link IngressRequirer}.
+ *
+ * @example
+ * ```ts
+ * new IngressRequirer(this, { endpoint: "grpc-ingress", port: 8081, scheme: "h2c" });
+ * ```
+ */
 export interface IngressRequirerOptions extends Partial<IngressRequest> {
   /** The endpoint (default `ingress`). */
   endpoint?: string;
 }
 
-/** Requests ingress from traefik and reports the URL. */
+/**
+ * Requests ingress from traefik and reports the URL.
+ *
+ * @example
+ * ```ts
+ * this.ingress = new IngressRequirer(this, { port: 8080 });
+ * const url = this.ingress.url; // undefined until traefik answers
+ * ```
+ */
 export class IngressRequirer extends CharmObject {
   readonly endpoint: string;
   readonly ready: EventSource<IngressReadyEvent>;

@@ -17,10 +17,24 @@ import {
   requireString,
 } from "../common/databag.js";
 
-/** The interface name. */
+/**
+ * The interface name.
+ *
+ * @example
+ * ```ts
+ * const src = { interfaceName: INTERFACE, relation: "dashboard:2", owner: "jimm" };
+ * ```
+ */
 export const INTERFACE = "juju-dashboard";
 
-/** What the controller side publishes. */
+/**
+ * What the controller side publishes.
+ *
+ * @example
+ * ```ts
+ * const d: DashboardData = { controllerUrl: "wss://jimm.example.com" };
+ * ```
+ */
 export interface DashboardData {
   /** `wss://<host>[/path]`. */
   controllerUrl: string;
@@ -70,6 +84,11 @@ export function renderDashboardData(d: DashboardData): Record<string, string> {
 /**
  * Parses the bag as the dashboard charm reads it (for tests and a TypeScript requirer). Throws
  * {@link InterfaceDataError}.
+ *
+ * @example
+ * ```ts
+ * parseDashboardData({ "controller-url": "wss://x", "is-juju": "False" }, src); // { controllerUrl: "wss://x", isJuju: false }
+ * ```
  */
 export function parseDashboardData(
   bag: Readonly<Record<string, string>>,

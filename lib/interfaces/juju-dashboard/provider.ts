@@ -15,7 +15,14 @@ import { CharmObject } from "../../ops/charm.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type DashboardData, renderDashboardData } from "./data.js";
 
-/** Options of {@link JujuDashboardProvider}. */
+/**
+ * Options of {@link JujuDashboardProvider}.
+ *
+ * @example
+ * ```ts
+ * new JujuDashboardProvider(this, { controllerUrl: () => "wss://jimm.example.com" });
+ * ```
+ */
 export interface JujuDashboardProviderOptions {
   /** The endpoint (default `dashboard`). */
   endpoint?: string;
@@ -27,7 +34,14 @@ export interface JujuDashboardProviderOptions {
   identityProviderUrl?: () => string | undefined;
 }
 
-/** Tells the Juju dashboard where the controller (JIMM) is. */
+/**
+ * Tells the Juju dashboard where the controller (JIMM) is.
+ *
+ * @example
+ * ```ts
+ * this.dashboard = new JujuDashboardProvider(this, { controllerUrl: () => controllerUrlFor(dnsName) });
+ * ```
+ */
 export class JujuDashboardProvider extends CharmObject {
   readonly endpoint: string;
   private readonly opts: JujuDashboardProviderOptions;

@@ -21,7 +21,14 @@ import { type PyJson, pyJsonDumps } from "../prometheus-scrape/py-json.js";
 import type { RuleFile } from "../prometheus-scrape/rules.js";
 import type { JujuTopology } from "../prometheus-scrape/topology.js";
 
-/** The interface name. */
+/**
+ * The interface name.
+ *
+ * @example
+ * ```ts
+ * const src = { interfaceName: INTERFACE, relation: "logging:4", owner: "loki/0" };
+ * ```
+ */
 export const INTERFACE = "loki_push_api";
 
 /**
@@ -74,7 +81,14 @@ export function renderRequirerAppData(
   };
 }
 
-/** The labels Pebble attaches to every forwarded log line. */
+/**
+ * The labels Pebble attaches to every forwarded log line.
+ *
+ * @example
+ * ```ts
+ * logLabels(topology).job; // "juju_<model>_<uuid8>_<app>"
+ * ```
+ */
 export function logLabels(topology: JujuTopology): Record<string, string> {
   return {
     product: "Juju",
@@ -90,12 +104,24 @@ export function logLabels(topology: JujuTopology): Record<string, string> {
 /**
  * Whether a plan's log target is one this library manages (a Loki target labelled
  * `product: Juju`, or one it disabled), so that targets the charm set up itself are left alone.
+ *
+ * @example
+ * ```ts
+ * isForwardingTarget(plan["log-targets"]["loki/0"]!); // true for targets this library wrote
+ * ```
  */
 export function isForwardingTarget(t: LogTargetSpec): boolean {
   return t.type === "loki" && (t.labels?.product === "Juju" || t.location === "(removed)");
 }
 
-/** Options of {@link lokiLogTargets}. */
+/**
+ * Options of {@link lokiLogTargets}.
+ *
+ * @example
+ * ```ts
+ * lokiLogTargets({ endpoints: { "loki/0": url }, topology, services: ["jimm"] });
+ * ```
+ */
 export interface LogTargetsOptions {
   /** Loki unit name to push URL: one enabled target each. */
   endpoints: Readonly<Record<string, string>>;

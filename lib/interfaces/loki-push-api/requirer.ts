@@ -24,7 +24,14 @@ import { AlertRules } from "../prometheus-scrape/rules.js";
 import { JujuTopology } from "../prometheus-scrape/topology.js";
 import { INTERFACE, lokiLogTargets, parseEndpoint, renderRequirerAppData } from "./data.js";
 
-/** Options of {@link LokiPushApiRequirer}. */
+/**
+ * Options of {@link LokiPushApiRequirer}.
+ *
+ * @example
+ * ```ts
+ * new LokiPushApiRequirer(this, { services: ["openfga"], containers: ["openfga"] });
+ * ```
+ */
 export interface LokiPushApiRequirerOptions {
   /** The endpoint (default `logging`). */
   endpoint?: string;
@@ -40,14 +47,28 @@ export interface LokiPushApiRequirerOptions {
   forwardAlertRules?: boolean;
 }
 
-/** The endpoints found, and the remote units whose data was unusable. */
+/**
+ * The endpoints found, and the remote units whose data was unusable.
+ *
+ * @example
+ * ```ts
+ * const { endpoints, errors }: LokiEndpoints = this.logging.readEndpoints();
+ * ```
+ */
 export interface LokiEndpoints {
   /** Loki unit name to push URL. */
   endpoints: Record<string, string>;
   errors: InterfaceDataError[];
 }
 
-/** Reads Loki push endpoints and forwards workload logs to them. */
+/**
+ * Reads Loki push endpoints and forwards workload logs to them.
+ *
+ * @example
+ * ```ts
+ * this.logging = new LokiPushApiRequirer(this, { services: ["jimm"] });
+ * ```
+ */
 export class LokiPushApiRequirer extends CharmObject {
   readonly endpoint: string;
   private readonly opts: LokiPushApiRequirerOptions;

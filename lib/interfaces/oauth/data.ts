@@ -20,13 +20,34 @@
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
 import { pyJsonDumps } from "../prometheus-scrape/py-json.js";
 
-/** The interface name. */
+/**
+ * The interface name.
+ *
+ * @example
+ * ```ts
+ * const src = { interfaceName: INTERFACE, relation: "oauth:3", owner: "hydra" };
+ * ```
+ */
 export const INTERFACE = "oauth";
 
-/** The key of the client secret in the provider's secret. */
+/**
+ * The key of the client secret in the provider's secret.
+ *
+ * @example
+ * ```ts
+ * const clientSecret = secret.getContent()[CLIENT_SECRET_FIELD];
+ * ```
+ */
 export const CLIENT_SECRET_FIELD = "secret";
 
-/** Grant types the provider accepts. */
+/**
+ * Grant types the provider accepts.
+ *
+ * @example
+ * ```ts
+ * GRANT_TYPES.includes("refresh_token"); // true
+ * ```
+ */
 export const GRANT_TYPES = [
   "authorization_code",
   "refresh_token",
@@ -34,15 +55,36 @@ export const GRANT_TYPES = [
   "urn:ietf:params:oauth:grant-type:device_code",
 ] as const;
 
-/** An OAuth grant type. */
+/**
+ * An OAuth grant type.
+ *
+ * @example
+ * ```ts
+ * const grants: GrantType[] = ["authorization_code", "refresh_token"];
+ * ```
+ */
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-/** How the client authenticates at the token endpoint. */
+/**
+ * How the client authenticates at the token endpoint.
+ *
+ * @example
+ * ```ts
+ * const method: TokenEndpointAuthMethod = "client_secret_post";
+ * ```
+ */
 export type TokenEndpointAuthMethod = "client_secret_basic" | "client_secret_post";
 
 const AUTH_METHODS: ReadonlySet<string> = new Set(["client_secret_basic", "client_secret_post"]);
 
-/** The OAuth client a requirer asks for. */
+/**
+ * The OAuth client a requirer asks for.
+ *
+ * @example
+ * ```ts
+ * const c: ClientConfig = { redirectUri: "https://jimm.example.com/auth/callback", scope: "openid", grantTypes: ["authorization_code"] };
+ * ```
+ */
 export interface ClientConfig {
   /** Required with the `authorization_code` grant. */
   redirectUri?: string;
@@ -55,7 +97,14 @@ export interface ClientConfig {
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
 }
 
-/** A client config the interface would refuse (a bug or bad config in our charm). */
+/**
+ * A client config the interface would refuse (a bug or bad config in our charm).
+ *
+ * @example
+ * ```ts
+ * try { validateClientConfig(c); } catch (e) { if (e instanceof ClientConfigError) blocked(e.message); }
+ * ```
+ */
 export class ClientConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -120,7 +169,14 @@ export function renderClientConfig(c: ClientConfig): Record<string, string> {
   };
 }
 
-/** What the provider publishes. */
+/**
+ * What the provider publishes.
+ *
+ * @example
+ * ```ts
+ * provider.setProviderInfo({ issuerUrl, authorizationEndpoint, tokenEndpoint, introspectionEndpoint, userinfoEndpoint, jwksEndpoint, scope: "openid" });
+ * ```
+ */
 export interface ProviderInfo {
   issuerUrl: string;
   authorizationEndpoint: string;
@@ -137,14 +193,28 @@ export interface ProviderInfo {
   jwtAccessToken?: boolean;
 }
 
-/** What the provider publishes once our client exists. */
+/**
+ * What the provider publishes once our client exists.
+ *
+ * @example
+ * ```ts
+ * renderClientRef({ clientId: "c1", clientSecretId: "secret:abc" });
+ * ```
+ */
 export interface ClientCredentialsRef {
   clientId: string;
   /** The URI of the secret holding the client secret (key `secret`). */
   clientSecretId: string;
 }
 
-/** The provider's bag: its info, and the client reference once registered. */
+/**
+ * The provider's bag: its info, and the client reference once registered.
+ *
+ * @example
+ * ```ts
+ * const d: ProviderData | undefined = this.oauth.getProviderInfo(); d?.clientId;
+ * ```
+ */
 export interface ProviderData extends ProviderInfo {
   clientId?: string;
   clientSecretId?: string;
@@ -271,7 +341,14 @@ export function renderProviderInfo(i: ProviderInfo): Record<string, string> {
   return out;
 }
 
-/** The keys of the client reference in the provider's bag. */
+/**
+ * The keys of the client reference in the provider's bag.
+ *
+ * @example
+ * ```ts
+ * renderClientRef({ clientId: "c1", clientSecretId: "secret:abc" }); // { client_id: "c1", client_secret_id: "secret:abc" }
+ * ```
+ */
 export function renderClientRef(r: ClientCredentialsRef): Record<string, string> {
   return { client_id: r.clientId, client_secret_id: r.clientSecretId };
 }
@@ -329,7 +406,14 @@ export function parseClientConfig(
   };
 }
 
-/** The provider's client secret could not be read (not granted, gone, or without `secret`). */
+/**
+ * The provider's client secret could not be read (not granted, gone, or without `secret`).
+ *
+ * @example
+ * ```ts
+ * try { this.oauth.getClientCredentials(); } catch (e) { if (e instanceof OAuthSecretError) blocked(e.statusMessage); }
+ * ```
+ */
 export class OAuthSecretError extends InterfaceDataError {
   constructor(src: DataSource, problem: string) {
     super(src, "client_secret_id", problem);

@@ -33,7 +33,14 @@ import {
   renderProviderInfo,
 } from "./data.js";
 
-/** A requirer asks for a client (or for changes to its client). */
+/**
+ * A requirer asks for a client (or for changes to its client).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.oauth.clientCreated, (e: ClientRequestEvent) => register(e.relationId, e.config));
+ * ```
+ */
 export class ClientRequestEvent extends EventBase {
   relationId = 0;
   config: ClientConfig = { scope: "", grantTypes: [] };
@@ -55,7 +62,14 @@ export class ClientRequestEvent extends EventBase {
   }
 }
 
-/** A requirer's relation is gone (the client is left for the charm to clean up). */
+/**
+ * A requirer's relation is gone (the client is left for the charm to clean up).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.oauth.clientDeleted, (e: ClientDeletedEvent) => this.oauth.removeSecret(e.relationId));
+ * ```
+ */
 export class ClientDeletedEvent extends EventBase {
   relationId = 0;
 
@@ -68,7 +82,15 @@ export class ClientDeletedEvent extends EventBase {
   }
 }
 
-/** Serves OAuth clients to requirers. */
+/**
+ * Serves OAuth clients to requirers.
+ *
+ * @example
+ * ```ts
+ * this.oauth = new OAuthProvider(this);
+ * this.oauth.setProviderInfo(info);
+ * ```
+ */
 export class OAuthProvider extends CharmObject {
   readonly endpoint: string;
   readonly clientCreated: EventSource<ClientRequestEvent>;

@@ -30,7 +30,14 @@ import {
   renderClientConfig,
 } from "./data.js";
 
-/** The provider registered (or updated) our client. */
+/**
+ * The provider registered (or updated) our client.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.oauth.infoChanged, (e: OAuthInfoChangedEvent) => this.log.info(e.clientId));
+ * ```
+ */
 export class OAuthInfoChangedEvent extends EventBase {
   clientId = "";
   clientSecretId = "";
@@ -45,10 +52,24 @@ export class OAuthInfoChangedEvent extends EventBase {
   }
 }
 
-/** The oauth relation is gone. */
+/**
+ * The oauth relation is gone.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.oauth.infoRemoved, () => this.reconcile());
+ * ```
+ */
 export class OAuthInfoRemovedEvent extends EventBase {}
 
-/** Our client config was refused before anything was written. */
+/**
+ * Our client config was refused before anything was written.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.oauth.invalidClientConfig, (e: InvalidClientConfigEvent) => (this.unit.status = new BlockedStatus(e.error)));
+ * ```
+ */
 export class InvalidClientConfigEvent extends EventBase {
   error = "";
 
@@ -61,13 +82,27 @@ export class InvalidClientConfigEvent extends EventBase {
   }
 }
 
-/** The client id and secret, once the provider registered our client. */
+/**
+ * The client id and secret, once the provider registered our client.
+ *
+ * @example
+ * ```ts
+ * const creds: ClientCredentials | undefined = this.oauth.getClientCredentials();
+ * ```
+ */
 export interface ClientCredentials {
   clientId: string;
   clientSecret: string;
 }
 
-/** Options of {@link OAuthRequirer}. */
+/**
+ * Options of {@link OAuthRequirer}.
+ *
+ * @example
+ * ```ts
+ * new OAuthRequirer(this, { endpoint: "oauth", clientConfig });
+ * ```
+ */
 export interface OAuthRequirerOptions {
   /** The endpoint (default `oauth`). */
   endpoint?: string;
@@ -75,7 +110,15 @@ export interface OAuthRequirerOptions {
   clientConfig?: ClientConfig;
 }
 
-/** Registers an OAuth client with an identity provider. */
+/**
+ * Registers an OAuth client with an identity provider.
+ *
+ * @example
+ * ```ts
+ * this.oauth = new OAuthRequirer(this, { clientConfig });
+ * const creds = this.oauth.getClientCredentials();
+ * ```
+ */
 export class OAuthRequirer extends CharmObject {
   readonly endpoint: string;
   readonly infoChanged: EventSource<OAuthInfoChangedEvent>;

@@ -15,10 +15,24 @@ import { type PyJson, pyJsonDumps } from "./py-json.js";
 import type { RuleFile } from "./rules.js";
 import type { JujuTopology } from "./topology.js";
 
-/** The interface name. */
+/**
+ * The interface name.
+ *
+ * @example
+ * ```ts
+ * const src = { interfaceName: INTERFACE, relation: "metrics-endpoint:1", owner: "prometheus" };
+ * ```
+ */
 export const INTERFACE = "prometheus_scrape";
 
-/** Job keys the library forwards; others are dropped. */
+/**
+ * Job keys the library forwards; others are dropped.
+ *
+ * @example
+ * ```ts
+ * ALLOWED_JOB_KEYS.has("honor_labels"); // false: dropped
+ * ```
+ */
 export const ALLOWED_JOB_KEYS: ReadonlySet<string> = new Set([
   "job_name",
   "metrics_path",
@@ -39,14 +53,28 @@ export const ALLOWED_JOB_KEYS: ReadonlySet<string> = new Set([
   "params",
 ]);
 
-/** One static config: targets (`*:<port>` means every unit) and optional labels. */
+/**
+ * One static config: targets (`*:<port>` means every unit) and optional labels.
+ *
+ * @example
+ * ```ts
+ * const s: StaticConfig = { targets: ["*:8080"], labels: { team: "jaas" } };
+ * ```
+ */
 export interface StaticConfig {
   targets: string[];
   labels?: Record<string, string>;
   [key: string]: PyJson | undefined;
 }
 
-/** A scrape job, a subset of Prometheus' `scrape_config`. */
+/**
+ * A scrape job, a subset of Prometheus' `scrape_config`.
+ *
+ * @example
+ * ```ts
+ * const job: ScrapeJob = { metrics_path: "/metrics", static_configs: [{ targets: ["*:2112"] }] };
+ * ```
+ */
 export interface ScrapeJob {
   job_name?: string;
   metrics_path?: string;
@@ -57,7 +85,14 @@ export interface ScrapeJob {
   [key: string]: PyJson | undefined;
 }
 
-/** The job used when none is given: `/metrics` on port 80 of every unit. */
+/**
+ * The job used when none is given: `/metrics` on port 80 of every unit.
+ *
+ * @example
+ * ```ts
+ * defaultJob(); // { metrics_path: "/metrics", static_configs: [{ targets: ["*:80"] }] }
+ * ```
+ */
 export function defaultJob(): ScrapeJob {
   return { metrics_path: "/metrics", static_configs: [{ targets: ["*:80"] }] };
 }
@@ -80,7 +115,14 @@ export function sanitizeJob(job: ScrapeJob): ScrapeJob {
   return out;
 }
 
-/** What the provider's leader publishes. */
+/**
+ * What the provider's leader publishes.
+ *
+ * @example
+ * ```ts
+ * renderProviderAppData({ jobs: [], topology, alertRules: {} });
+ * ```
+ */
 export interface ProviderAppData {
   /** The jobs as given (sanitized here); empty means the default job. */
   jobs: readonly ScrapeJob[];
@@ -106,7 +148,14 @@ export function renderProviderAppData(d: ProviderAppData): Record<string, string
   };
 }
 
-/** What each provider unit publishes. */
+/**
+ * What each provider unit publishes.
+ *
+ * @example
+ * ```ts
+ * renderProviderUnitData({ address: "10.1.2.3", name: "jimm/0" });
+ * ```
+ */
 export interface ProviderUnitData {
   /** The address Prometheus scrapes: the unit IP, or a host name. */
   address: string;
@@ -166,7 +215,15 @@ export function unitAddress(opts: {
   return { address: opts.fqdn, fqdn: opts.fqdn };
 }
 
-/** Whether `s` is an IPv4 or IPv6 address. */
+/**
+ * Whether `s` is an IPv4 or IPv6 address.
+ *
+ * @example
+ * ```ts
+ * isIp("10.1.2.3"); // true
+ * isIp("jimm-0.jimm-endpoints"); // false
+ * ```
+ */
 export function isIp(s: string): boolean {
   if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(s)) {
     return true;
@@ -179,7 +236,14 @@ export function isIp(s: string): boolean {
   }
 }
 
-/** What Prometheus reports back in its app bag (`event`). */
+/**
+ * What Prometheus reports back in its app bag (`event`).
+ *
+ * @example
+ * ```ts
+ * const ev: RequirerEvent | undefined = parseRequirerEvent(bag, src); ev?.valid;
+ * ```
+ */
 export interface RequirerEvent {
   /** Whether the alert rules validated. */
   valid: boolean;

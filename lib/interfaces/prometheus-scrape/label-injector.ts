@@ -14,7 +14,14 @@
  * ```
  */
 
-/** The query language of an expression. */
+/**
+ * The query language of an expression.
+ *
+ * @example
+ * ```ts
+ * injectLabelMatchers("{app=\"x\"}", matchers, "logql" satisfies QueryType);
+ * ```
+ */
 export type QueryType = "promql" | "logql";
 
 const KEYWORDS = new Set([

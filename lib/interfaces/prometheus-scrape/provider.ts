@@ -32,7 +32,14 @@ import {
 import { AlertRules, genericAlertGroups } from "./rules.js";
 import { JujuTopology, podFqdn } from "./topology.js";
 
-/** Prometheus reported whether our alert rules are valid. */
+/**
+ * Prometheus reported whether our alert rules are valid.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.metrics.alertRuleStatusChanged, (e: AlertRuleStatusChangedEvent) => { if (!e.valid) this.log.error(e.errors); });
+ * ```
+ */
 export class AlertRuleStatusChangedEvent extends EventBase {
   valid = true;
   errors = "";
@@ -47,7 +54,14 @@ export class AlertRuleStatusChangedEvent extends EventBase {
   }
 }
 
-/** Prometheus reported that our scrape jobs are invalid. */
+/**
+ * Prometheus reported that our scrape jobs are invalid.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.metrics.invalidScrapeJob, (e: InvalidScrapeJobEvent) => this.log.error(e.errors));
+ * ```
+ */
 export class InvalidScrapeJobEvent extends EventBase {
   errors = "";
 
@@ -60,7 +74,14 @@ export class InvalidScrapeJobEvent extends EventBase {
   }
 }
 
-/** Options of {@link MetricsEndpointProvider}. */
+/**
+ * Options of {@link MetricsEndpointProvider}.
+ *
+ * @example
+ * ```ts
+ * new MetricsEndpointProvider(this, { jobs: [{ static_configs: [{ targets: ["*:2112"] }] }], forwardAlertRules: false });
+ * ```
+ */
 export interface MetricsEndpointProviderOptions {
   /** The endpoint (default `metrics-endpoint`). */
   endpoint?: string;
@@ -76,7 +97,14 @@ export interface MetricsEndpointProviderOptions {
   fqdn?: string;
 }
 
-/** Publishes scrape jobs, alert rules and unit addresses for Prometheus. */
+/**
+ * Publishes scrape jobs, alert rules and unit addresses for Prometheus.
+ *
+ * @example
+ * ```ts
+ * this.metrics = new MetricsEndpointProvider(this, { jobs: [{ static_configs: [{ targets: ["*:8080"] }] }] });
+ * ```
+ */
 export class MetricsEndpointProvider extends CharmObject {
   readonly endpoint: string;
   readonly alertRuleStatusChanged: EventSource<AlertRuleStatusChangedEvent>;

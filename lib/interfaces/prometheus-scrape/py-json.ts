@@ -16,7 +16,14 @@
  * ```
  */
 
-/** A value {@link pyJsonDumps} can encode. `undefined` members of objects are left out. */
+/**
+ * A value {@link pyJsonDumps} can encode. `undefined` members of objects are left out.
+ *
+ * @example
+ * ```ts
+ * const v: PyJson = { receivers: ["otlp_http"] };
+ * ```
+ */
 export type PyJson =
   | string
   | number
@@ -25,7 +32,14 @@ export type PyJson =
   | readonly PyJson[]
   | { readonly [key: string]: PyJson | undefined };
 
-/** Options of {@link pyJsonDumps}. */
+/**
+ * Options of {@link pyJsonDumps}.
+ *
+ * @example
+ * ```ts
+ * pyJsonDumps(rules, { sortKeys: true });
+ * ```
+ */
 export interface PyJsonOptions {
   /** Python's `sort_keys=True` (applies at every depth). */
   sortKeys?: boolean;

@@ -22,7 +22,14 @@ import type { JujuTopology } from "./topology.js";
 
 export type { QueryType } from "./label-injector.js";
 
-/** One rule: `alert` or `record`, `expr`, and any other Prometheus/Loki rule fields. */
+/**
+ * One rule: `alert` or `record`, `expr`, and any other Prometheus/Loki rule fields.
+ *
+ * @example
+ * ```ts
+ * const r: Rule = { alert: "JimmDown", expr: "up < 1", for: "5m" };
+ * ```
+ */
 export interface Rule {
   alert?: string;
   record?: string;
@@ -33,19 +40,40 @@ export interface Rule {
   [key: string]: PyJson | undefined;
 }
 
-/** One rule group. */
+/**
+ * One rule group.
+ *
+ * @example
+ * ```ts
+ * const g: RuleGroup = { name: "jimm", rules: [{ alert: "JimmDown", expr: "up < 1" }] };
+ * ```
+ */
 export interface RuleGroup {
   name: string;
   rules: Rule[];
   [key: string]: PyJson | undefined;
 }
 
-/** A rules file: `{groups: [...]}`, or `{}` when there are no rules. */
+/**
+ * A rules file: `{groups: [...]}`, or `{}` when there are no rules.
+ *
+ * @example
+ * ```ts
+ * const f: RuleFile = rules.asDict(); f.groups?.length;
+ * ```
+ */
 export interface RuleFile {
   groups?: RuleGroup[];
 }
 
-/** A rule file's content could not be used. */
+/**
+ * A rule file's content could not be used.
+ *
+ * @example
+ * ```ts
+ * rules.add({ nothing: true }); // throws InvalidRulesError("Invalid rule format")
+ * ```
+ */
 export class InvalidRulesError extends Error {
   constructor(message: string) {
     super(message);
@@ -110,7 +138,15 @@ function toRule(raw: unknown, where: string): Rule {
   return asPyJson(raw) as Rule;
 }
 
-/** Rules gathered for one application, labelled with its topology. */
+/**
+ * Rules gathered for one application, labelled with its topology.
+ *
+ * @example
+ * ```ts
+ * const rules = new AlertRules("promql", topology);
+ * rules.add({ alert: "JimmDown", expr: "up < 1" }, { groupName: "jimm" });
+ * ```
+ */
 export class AlertRules {
   private readonly groups: RuleGroup[] = [];
 

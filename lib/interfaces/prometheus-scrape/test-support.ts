@@ -22,7 +22,14 @@ import addFormatsModule from "ajv-formats";
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** Where the published schemas are kept: `<repo>/../shared/interface-schemas`. */
+/**
+ * Where the published schemas are kept: `<repo>/../shared/interface-schemas`.
+ *
+ * @example
+ * ```ts
+ * readFileSync(join(SCHEMAS_DIR, "ingress/v2/requirer.json"), "utf8");
+ * ```
+ */
 export const SCHEMAS_DIR = join(REPO_ROOT, "..", "shared", "interface-schemas");
 
 type Json = Record<string, unknown>;

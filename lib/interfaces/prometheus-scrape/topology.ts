@@ -12,7 +12,14 @@
  */
 import type { Model } from "../../ops/model/model.js";
 
-/** The topology dict of the wire (`scrape_metadata`, Loki `metadata`), in cos-lib's key order. */
+/**
+ * The topology dict of the wire (`scrape_metadata`, Loki `metadata`), in cos-lib's key order.
+ *
+ * @example
+ * ```ts
+ * const d: TopologyDict = topology.asDict(); d.charm_name;
+ * ```
+ */
 export interface TopologyDict {
   model: string;
   model_uuid: string;
@@ -22,7 +29,14 @@ export interface TopologyDict {
   [key: string]: string;
 }
 
-/** Where some telemetry comes from. */
+/**
+ * Where some telemetry comes from.
+ *
+ * @example
+ * ```ts
+ * new JujuTopology("m", uuid, "jimm", "jimm/0", "juju-jimm-k8s").identifier; // "m_<uuid8>_jimm"
+ * ```
+ */
 export class JujuTopology {
   constructor(
     readonly model: string,

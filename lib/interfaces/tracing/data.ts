@@ -13,10 +13,24 @@
 import { type DataSource, InterfaceDataError, isObject } from "../common/databag.js";
 import { pyJsonDumps } from "../prometheus-scrape/py-json.js";
 
-/** The interface name. */
+/**
+ * The interface name.
+ *
+ * @example
+ * ```ts
+ * const src = { interfaceName: INTERFACE, relation: "tracing:9", owner: "tempo" };
+ * ```
+ */
 export const INTERFACE = "tracing";
 
-/** The receiver protocols the v2 interface knows. */
+/**
+ * The receiver protocols the v2 interface knows.
+ *
+ * @example
+ * ```ts
+ * RECEIVER_PROTOCOLS.includes("otlp_grpc"); // true
+ * ```
+ */
 export const RECEIVER_PROTOCOLS = [
   "zipkin",
   "otlp_grpc",
@@ -25,10 +39,24 @@ export const RECEIVER_PROTOCOLS = [
   "jaeger_thrift_http",
 ] as const;
 
-/** A receiver protocol. */
+/**
+ * A receiver protocol.
+ *
+ * @example
+ * ```ts
+ * const p: ReceiverProtocol = "otlp_http";
+ * ```
+ */
 export type ReceiverProtocol = (typeof RECEIVER_PROTOCOLS)[number];
 
-/** The transport of each protocol. */
+/**
+ * The transport of each protocol.
+ *
+ * @example
+ * ```ts
+ * TRANSPORT.otlp_grpc; // "grpc"
+ * ```
+ */
 export const TRANSPORT: Readonly<Record<ReceiverProtocol, "http" | "grpc">> = {
   zipkin: "http",
   otlp_grpc: "grpc",
@@ -37,7 +65,14 @@ export const TRANSPORT: Readonly<Record<ReceiverProtocol, "http" | "grpc">> = {
   jaeger_thrift_http: "http",
 };
 
-/** One receiver the provider runs. */
+/**
+ * One receiver the provider runs.
+ *
+ * @example
+ * ```ts
+ * const r: Receiver = { protocol: { name: "otlp_grpc", type: "grpc" }, url: "tempo:4317" };
+ * ```
+ */
 export interface Receiver {
   protocol: { name: string; type: "http" | "grpc" };
   url: string;

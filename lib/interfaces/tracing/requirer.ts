@@ -21,7 +21,14 @@ import {
   renderRequirerAppData,
 } from "./data.js";
 
-/** The provider's receivers changed. */
+/**
+ * The provider's receivers changed.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.tracing.endpointChanged, (e: EndpointChangedEvent) => this.log.info(`${e.receivers.length} receivers`));
+ * ```
+ */
 export class EndpointChangedEvent extends EventBase {
   relationId = 0;
   receivers: Receiver[] = [];
@@ -36,7 +43,14 @@ export class EndpointChangedEvent extends EventBase {
   }
 }
 
-/** The provider's receivers are gone (relation broken, or data invalid). */
+/**
+ * The provider's receivers are gone (relation broken, or data invalid).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.tracing.endpointRemoved, () => this.reconcile());
+ * ```
+ */
 export class EndpointRemovedEvent extends EventBase {
   relationId = 0;
 
@@ -49,7 +63,14 @@ export class EndpointRemovedEvent extends EventBase {
   }
 }
 
-/** Options of {@link TracingRequirer}. */
+/**
+ * Options of {@link TracingRequirer}.
+ *
+ * @example
+ * ```ts
+ * new TracingRequirer(this, { endpoint: "tracing", protocols: ["otlp_grpc"] });
+ * ```
+ */
 export interface TracingRequirerOptions {
   /** The endpoint (default `tracing`). */
   endpoint?: string;
@@ -57,7 +78,15 @@ export interface TracingRequirerOptions {
   protocols?: ReceiverProtocol[];
 }
 
-/** Requests tracing receivers and reads their URLs. */
+/**
+ * Requests tracing receivers and reads their URLs.
+ *
+ * @example
+ * ```ts
+ * this.tracing = new TracingRequirer(this, { protocols: ["otlp_http"] });
+ * this.tracing.getEndpoint("otlp_http");
+ * ```
+ */
 export class TracingRequirer extends CharmObject {
   readonly endpoint: string;
   readonly endpointChanged: EventSource<EndpointChangedEvent>;
