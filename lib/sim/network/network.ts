@@ -342,8 +342,9 @@ export class SimNetwork {
    */
   create(): Promise<void> {
     return this.#serial(async () => {
-      if (this.#state !== "new")
-        throw new Error(`SimNetwork ${this.prefix}: create() called twice`);
+      if (this.#state !== "new") {
+        throw new Error(`SimNetwork ${this.prefix}: create() called twice or after destroy()`);
+      }
       try {
         await this.#create();
         this.#state = "ready";
@@ -496,8 +497,9 @@ export class SimNetwork {
     assertLabel(o.model, "model");
     assertLabel(o.app, "application");
     if (!Number.isInteger(o.unit) || o.unit < 0) throw new Error(`bad unit number ${o.unit}`);
-    if (o.kind !== "kubernetes" && o.kind !== "machine")
+    if (o.kind !== "kubernetes" && o.kind !== "machine") {
       throw new Error(`bad unit kind ${String(o.kind)}`);
+    }
     if (
       o.machine !== undefined &&
       (o.kind !== "machine" || !Number.isInteger(o.machine) || o.machine < 0)
@@ -523,7 +525,13 @@ export class SimNetwork {
         const unit = this.#unitNetwork(o, state, machine);
         state.units.set(name, unit);
         this.#units.set(unitKey(unit), unit);
-        await this.#rewriteAll(undefined);
+        try {
+          await this.#rewriteAll(undefined);
+        } catch (e) {
+          state.units.delete(name);
+          this.#units.delete(unitKey(unit));
+          throw e;
+        }
         return unit;
       }
     }
@@ -571,8 +579,9 @@ export class SimNetwork {
       await this.#rewriteAll(namespace);
       this.#units.set(unitKey(unit), unit);
       this.#modelKinds.set(o.model, o.kind);
-      if (machine !== undefined)
+      if (machine !== undefined) {
         this.#machineNamespaces.set(`${o.model}\u0000${machine}`, namespace);
+      }
       return unit;
     } catch (e) {
       // Undo this unit's part; other namespaces may already list it, so rewrite them too.
