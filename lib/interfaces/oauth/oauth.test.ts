@@ -307,8 +307,9 @@ describe("OAuthRequirer", () => {
     const c = ctx();
     const s = secret({ trackedContent: { secret: "old" }, latestContent: { secret: "new" } });
     const rel = hydra(providerBag({ client_id: "client-1", client_secret_id: s.id }));
-    await c.run(c.on.secretChanged(s), state({ relations: [rel], secrets: [s] }));
+    const out = await c.run(c.on.secretChanged(s), state({ relations: [rel], secrets: [s] }));
     expect(c.emittedEvents).toContain("oauth_info_changed");
+    expect(out.secrets[0]!.trackedContent).toEqual({ secret: "new" });
   });
 
   it("emits oauth_info_removed on relation-broken", async () => {

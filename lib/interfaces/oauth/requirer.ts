@@ -226,6 +226,13 @@ export class OAuthRequirer extends CharmObject {
     }
     if (!data?.clientId || !data.clientSecretId) return;
     if (!sameSecret(event.secret.id, data.clientSecretId)) return;
+    // Track the new revision, so that later plain reads in this and later hooks see it.
+    try {
+      event.secret.getContent({ refresh: true });
+    } catch (e) {
+      if (!(e instanceof ModelError)) throw e;
+      this.log.warning(`cannot refresh the oauth client secret (${e.constructor.name})`);
+    }
     const ev = new OAuthInfoChangedEvent();
     ev.clientId = data.clientId;
     ev.clientSecretId = data.clientSecretId;
