@@ -5,7 +5,8 @@
  *
  * Measured: from a shell loop (bash's EPOCHREALTIME around each call), from Node with
  * `spawnSync` (what a charm's synchronous tool runner pays), the in-process `runTool` cost, and
- * the floor of starting any process (`/bin/true`) the same two ways. The server runs in a
+ * the floor of starting any process (`/bin/true`) the same two ways. The calls of one round are
+ * interleaved, so the "minus /bin/true" figures compare calls made under the same load. The server runs in a
  * child process (this file started with `--server <socket>`), so the main process may block.
  *
  * Run: `node --import tsx bench/hook-tools.ts [--n <calls per measurement, default 300>]`
@@ -85,15 +86,15 @@ function stats(samples: number[]): Stats {
   };
 }
 
-/** Times `command` `n` times inside one bash process; returns per-call milliseconds. */
-function shellLoop(command: string, n: number, env: NodeJS.ProcessEnv): number[] {
-  const script = `
-for ((i = 0; i < ${n}; i++)); do
-  s=$EPOCHREALTIME
-  ${command}
-  e=$EPOCHREALTIME
-  echo "$s $e"
-done`;
+/**
+ * Times each of `commands` once per round, `n` rounds, inside one bash process (interleaved, so
+ * that every command sees the same machine load); returns per-call milliseconds per command.
+ */
+function shellRounds(commands: readonly string[], n: number, env: NodeJS.ProcessEnv): number[][] {
+  const body = commands
+    .map((command) => `  s=$EPOCHREALTIME; ${command}; e=$EPOCHREALTIME; line="$line $s $e"`)
+    .join("\n");
+  const script = `for ((i = 0; i < ${n}; i++)); do\n  line=""\n${body}\n  echo "$line"\ndone`;
   // No stdin: bash sources ~/.bashrc when stdin is a socket, and Node's pipes are socketpairs.
   const out = execFileSync("bash", ["--norc", "--noprofile", "-c", script], {
     env,
@@ -101,34 +102,43 @@ done`;
     maxBuffer: 64 * 1024 * 1024,
     stdio: ["ignore", "pipe", "inherit"],
   });
-  return out
-    .trim()
-    .split("\n")
-    .map((line) => {
-      const [s = "0", e = "0"] = line.split(" ");
-      return (Number(e) - Number(s)) * 1000;
-    });
-}
-
-function nodeLoop(
-  file: string,
-  args: string[],
-  n: number,
-  env: NodeJS.ProcessEnv,
-  input?: string,
-): number[] {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const start = performance.now();
-    const result = spawnSync(file, args, {
-      env,
-      encoding: "utf8",
-      ...(input !== undefined ? { input } : {}),
-    });
-    samples.push(performance.now() - start);
-    if (result.status !== 0) throw new Error(`${file} failed: ${result.stderr}`);
+  const samples: number[][] = commands.map(() => []);
+  for (const line of out.trim().split("\n")) {
+    const stamps = line.trim().split(" ").map(Number);
+    commands.forEach((_, i) =>
+      samples[i]?.push(((stamps[2 * i + 1] ?? 0) - (stamps[2 * i] ?? 0)) * 1000),
+    );
   }
   return samples;
+}
+
+interface NodeCall {
+  file: string;
+  args: string[];
+  input?: string;
+}
+
+/** Like {@link shellRounds}, with each call made by Node's `spawnSync` (a synchronous tool runner). */
+function nodeRounds(calls: readonly NodeCall[], n: number, env: NodeJS.ProcessEnv): number[][] {
+  const samples: number[][] = calls.map(() => []);
+  for (let round = 0; round < n; round++) {
+    calls.forEach((call, i) => {
+      const start = performance.now();
+      const result = spawnSync(call.file, call.args, {
+        env,
+        encoding: "utf8",
+        ...(call.input !== undefined ? { input: call.input } : {}),
+      });
+      samples[i]?.push(performance.now() - start);
+      if (result.status !== 0) throw new Error(`${call.file} failed: ${result.stderr}`);
+    });
+  }
+  return samples;
+}
+
+/** Per-round difference between two interleaved series. */
+function minus(a: number[] | undefined, b: number[] | undefined): number[] {
+  return (a ?? []).map((x, i) => x - (b?.[i] ?? 0));
 }
 
 function inProcess(n: number): number[] {
@@ -168,32 +178,40 @@ async function main(): Promise<void> {
     const nIndex = process.argv.indexOf("--n");
     const n = nIndex >= 0 ? Number(process.argv[nIndex + 1]) : 300;
     // Warm up the server and the page cache.
-    shellLoop("is-leader >/dev/null", 30, env);
+    shellRounds(["is-leader >/dev/null"], 30, env);
+    const shellCommands = [
+      "/bin/true",
+      "is-leader --format=json >/dev/null",
+      "relation-get --format=json -r db:3 - postgresql/0 >/dev/null",
+      `echo '{"database":"jimm"}' | relation-set -r db:3 --file -`,
+    ];
+    const [trueSh, leaderSh, getSh, setSh] = shellRounds(shellCommands, n, env);
+    const [trueNode, leaderNode, setNode] = nodeRounds(
+      [
+        { file: "/bin/true", args: [] },
+        { file: join(tools, "is-leader"), args: ["--format=json"] },
+        {
+          file: join(tools, "relation-set"),
+          args: ["-r", "db:3", "--file", "-"],
+          input: '{"database":"jimm"}',
+        },
+      ],
+      n,
+      env,
+    );
     const results = {
       shell: {
-        "is-leader --format=json": stats(shellLoop("is-leader --format=json >/dev/null", n, env)),
-        "relation-get --format=json -r db:3 - postgresql/0": stats(
-          shellLoop("relation-get --format=json -r db:3 - postgresql/0 >/dev/null", n, env),
-        ),
-        "relation-set -r db:3 --file - (JSON on stdin)": stats(
-          shellLoop(`echo '{"database":"jimm"}' | relation-set -r db:3 --file -`, n, env),
-        ),
-        "baseline /bin/true": stats(shellLoop("/bin/true", n, env)),
+        "is-leader --format=json": stats(leaderSh ?? []),
+        "relation-get --format=json -r db:3 - postgresql/0": stats(getSh ?? []),
+        "relation-set -r db:3 --file - (JSON on stdin, after echo |)": stats(setSh ?? []),
+        "baseline /bin/true": stats(trueSh ?? []),
+        "is-leader minus /bin/true, same round": stats(minus(leaderSh, trueSh)),
       },
       nodeSpawnSync: {
-        "is-leader --format=json": stats(
-          nodeLoop(join(tools, "is-leader"), ["--format=json"], n, env),
-        ),
-        "relation-set -r db:3 --file - (JSON on stdin)": stats(
-          nodeLoop(
-            join(tools, "relation-set"),
-            ["-r", "db:3", "--file", "-"],
-            n,
-            env,
-            '{"database":"jimm"}',
-          ),
-        ),
-        "baseline /bin/true": stats(nodeLoop("/bin/true", [], n, env)),
+        "is-leader --format=json": stats(leaderNode ?? []),
+        "relation-set -r db:3 --file - (JSON on stdin)": stats(setNode ?? []),
+        "baseline /bin/true": stats(trueNode ?? []),
+        "is-leader minus /bin/true, same round": stats(minus(leaderNode, trueNode)),
       },
       inProcessRunTool: { "relation-get --format=json": stats(inProcess(20_000)) },
     };
