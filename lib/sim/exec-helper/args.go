@@ -17,8 +17,9 @@ user, then execs command (which keeps this process's pid).
   --netns NAME        join /var/run/netns/NAME (or an absolute path to a namespace file)
   --no-netns-etc      do not bind /etc/netns/NAME/* over /etc/* (done by default, as
                       'ip netns exec' does)
-  --rootfs DIR        mount a tmpfs on DIR (an existing empty directory), mirror the host's
-                      top-level entries into it, and chroot into it
+  --rootfs DIR        mount a tmpfs on DIR (made if missing; its content is hidden, not
+                      changed), mirror the host's top-level entries into it, and chroot into
+                      it; the working directory stays if the new root has it, else /
   --upper DIR         with --rootfs: copy-on-write host directories; top-level directory X
                       becomes an overlay with X as lower layer and DIR/upper/X as upper layer,
                       /tmp becomes DIR/tmp, /run a fresh tmpfs. Without --upper, host
@@ -34,8 +35,7 @@ user, then execs command (which keeps this process's pid).
   --hostname NAME     a private UTS namespace with this host name
   --uid N, --gid N    switch to this user and group before exec (groups: --groups)
   --groups N,N,...    supplementary groups (default: none when --uid or --gid is given)
-  --chdir DIR         working directory after the switch (default: / with --rootfs, else
-                      unchanged)
+  --chdir DIR         working directory after the switch (default: unchanged)
   --die-with-parent   receive SIGTERM when the parent process ends
 `
 

@@ -72,6 +72,9 @@ func fail(code int, err error) {
 // (sysfs must be mounted from inside it), then the mount namespace, the root, the mounts, the
 // chroot, and the user switch last (the rest needs root).
 func prepare(o *options) error {
+	// The caller's working directory, kept after the chroot when the new root has it too (a
+	// charm runs in its charm directory).
+	wd, _ := os.Getwd()
 	if o.netns != "" {
 		if err := joinNetns(o.netns); err != nil {
 			return err
@@ -120,8 +123,10 @@ func prepare(o *options) error {
 		if err := syscall.Chroot(o.rootfs); err != nil {
 			return fmt.Errorf("chroot %s: %w", o.rootfs, err)
 		}
-		if err := os.Chdir("/"); err != nil {
-			return fmt.Errorf("chdir /: %w", err)
+		if wd == "" || os.Chdir(wd) != nil {
+			if err := os.Chdir("/"); err != nil {
+				return fmt.Errorf("chdir /: %w", err)
+			}
 		}
 	}
 	if err := switchUser(o); err != nil {

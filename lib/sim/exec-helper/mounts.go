@@ -22,6 +22,9 @@ var private = privateDirs{}
 // (such as /charm) can then be made without touching the host.
 func buildRoot(o *options) error {
 	root := o.rootfs
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return fmt.Errorf("--rootfs: %w", err)
+	}
 	st, err := os.Stat(root)
 	if err != nil {
 		return fmt.Errorf("--rootfs: %w", err)

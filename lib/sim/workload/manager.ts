@@ -1,0 +1,719 @@
+/**
+ * {@link WorkloadManager}: the workload containers of the local model's units. Every container
+ * of every unit gets its own real Pebble daemon, started through the exec helper:
+ *
+ * - in the unit's network namespace (when given), so several units of one application all
+ *   listen on their usual port;
+ * - in a private mount namespace whose root is built on a tmpfs, where every top-level host
+ *   directory is an overlay (host directory as lower layer, a per-container upper layer) and
+ *   `/tmp` and `/run` are fresh: two units can each write `/etc/openfga/config.yaml` and keep
+ *   their own;
+ * - with the image resource (a folder of executables) merged over `/usr/local/bin`, Pebble at
+ *   `/charm/bin/pebble`, and the container's folder of the shared volume at `/charm/container`,
+ *   where Pebble puts its state and its socket, as in a Juju sidecar pod.
+ *
+ * On the host a unit's files are laid out as
+ *
+ * ```
+ * <stateDir>/<model>/<app>-<n>/
+ *   containers/<name>/pebble.socket   the socket (charm: /charm/containers/<name>/pebble.socket)
+ *   containers/<name>/pebble/         Pebble's state ($PEBBLE)
+ *   fs/<name>/upper/, work/, tmp/     the container's own writable layers
+ *   fs/<name>/root/                   mount point of its root (empty outside its namespace)
+ *   .charm-root/                      mount point of the charm process's root
+ * ```
+ *
+ * Events (pebble-ready, custom notices, check failed/recovered) go to subscribers, in order per
+ * container. See `watcher.ts` for how notices become events.
+ *
+ * @module
+ */
+
+import { mkdir, mkdtemp, realpath, rm, rmdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { PebbleClient } from "../../pebble/client.js";
+import { startDaemon } from "./daemon.js";
+import type { Daemon } from "./daemon.js";
+import type { WorkloadEvent, WorkloadListener } from "./events.js";
+import { charmProcessCommand, DEFAULT_IMAGE_PATH, execHelperPath } from "./exec-helper.js";
+import type { ContainerMount } from "./exec-helper.js";
+import { delay, killAll, pidsWithMarker } from "./procs.js";
+import { NoticeWatcher } from "./watcher.js";
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** The longest Unix socket path Linux accepts (108 bytes with the terminating NUL). */
+const MAX_SOCKET_PATH = 107;
+
+/** A unit whose containers the manager runs. */
+export interface WorkloadUnit {
+  model: string;
+  /** The Juju unit name, `openfga/0`. */
+  unit: string;
+  /** The unit's network namespace (`UnitNetwork.namespace`); absent: the host's network. */
+  namespace?: string;
+  /** The containers' host name (a private UTS namespace); absent: the machine's. */
+  hostname?: string;
+}
+
+/** Names a unit. */
+export interface WorkloadUnitRef {
+  model: string;
+  unit: string;
+}
+
+/** One workload container, as the charm's `containers:` and the deployed resources define it. */
+export interface ContainerSpec {
+  /** The container's name in the charm's metadata. */
+  name: string;
+  /** The OCI image resource: a local folder of executables. */
+  image?: string;
+  /** Where the image's executables appear (default `/usr/local/bin`, merged over it). */
+  imagePath?: string;
+  /** Storage and other host folders mounted into the container. */
+  mounts?: readonly ContainerMount[];
+  /** Environment of the container (Pebble and its services), e.g. the image's `ENV`. */
+  env?: Readonly<Record<string, string>>;
+}
+
+/** A started container. */
+export interface ContainerInfo {
+  name: string;
+  /** The Pebble socket on the host. */
+  socketPath: string;
+  /** Pebble's pid. */
+  pid: number;
+  /** Milliseconds from spawning the helper until Pebble answered `GET /v1/system-info`. */
+  readyMs: number;
+}
+
+/** A started unit. */
+export interface UnitWorkload {
+  model: string;
+  unit: string;
+  /** `<unit dir>/containers`: bind it over `/charm/containers` for the charm. */
+  containersDir: string;
+  containers: Record<string, ContainerInfo>;
+}
+
+/** Options of {@link WorkloadManager}. */
+export interface WorkloadManagerOptions {
+  /**
+   * Where units' files go; default a new `jaas-sim-wl-*` folder in the system's temporary
+   * folder, removed by `close()`. Keep it short: socket paths are limited to 107 bytes.
+   */
+  stateDir?: string;
+  /** The Pebble binary; default `$PEBBLE_BIN`, else `.cache/bin/pebble`. */
+  pebble?: string;
+  /** The exec helper; default `$JAAS_SIM_EXEC`, else `.cache/bin/jaas-sim-exec`. */
+  helper?: string;
+  /** How long Pebble may take to answer, ms (default 30 000). */
+  startTimeoutMs?: number;
+  /** How long Pebble may take to stop its services and exit before SIGKILL, ms (default 10 000). */
+  stopGraceMs?: number;
+  /**
+   * Restart a Pebble that ended by itself, as the kubelet restarts a container (fresh writable
+   * layer, same shared volume, then pebble-ready again). Default true.
+   */
+  restartOnExit?: boolean;
+  /**
+   * Host top-level directories containers share instead of copying on write. Default: the
+   * state folder's top-level directory (unless it is `/tmp` or `/run`, which containers get
+   * fresh), so no container's overlay has its own upper layer below its lower one.
+   */
+  share?: readonly string[];
+  /** Where listener and watcher errors go; default `console.error`. */
+  onError?: (error: unknown, where: string) => void;
+}
+
+/** Events of one container are delivered one after the other. */
+interface EventQueue {
+  tail: Promise<void>;
+}
+
+/** A running container. */
+interface ContainerState {
+  spec: ContainerSpec;
+  sharedDir: string;
+  fsDir: string;
+  socketPath: string;
+  daemon: Daemon;
+  watcher: NoticeWatcher;
+  events: EventQueue;
+  restarts: number;
+}
+
+interface UnitState {
+  unit: WorkloadUnit;
+  dir: string;
+  specs: ContainerSpec[];
+  containers: Map<string, ContainerState>;
+  stopping: boolean;
+}
+
+const NAME_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const UNIT_RE = /^([a-z][a-z0-9-]*)\/(\d+)$/;
+
+/** Every live manager, so the process's exit takes their daemons down. */
+const live = new Set<WorkloadManager>();
+let exitHook = false;
+
+/**
+ * Runs the workload containers of the local model's units: one real Pebble per container, in
+ * the unit's network namespace and the container's own filesystem view, and delivers their
+ * events. Needs root. Always `close()` it (in a `finally`).
+ *
+ * @example
+ * ```ts
+ * const manager = new WorkloadManager();
+ * manager.subscribe((e) => console.log(e.kind, e.unit, e.container));
+ * try {
+ *   const u = await net.addUnit({ model: "jaas", app: "openfga", unit: 0, kind: "kubernetes" });
+ *   await manager.startUnit(
+ *     { model: "jaas", unit: "openfga/0", namespace: u.namespace },
+ *     [{ name: "openfga", image: "/images/openfga" }],
+ *   );
+ *   const pebble = manager.client({ model: "jaas", unit: "openfga/0" }, "openfga");
+ *   await pebble.push("/etc/openfga/config.yaml", "...", { makeDirs: true });
+ * } finally {
+ *   await manager.close();
+ * }
+ * ```
+ */
+export class WorkloadManager {
+  readonly #options: WorkloadManagerOptions;
+  readonly #listeners = new Set<WorkloadListener>();
+  readonly #units = new Map<string, UnitState>();
+  /** Per-unit serialisation of start, stop and churn. */
+  readonly #locks = new Map<string, Promise<unknown>>();
+  #stateDir: string | undefined;
+  #ownsStateDir = false;
+  #share: string[] | undefined;
+  #closed = false;
+
+  constructor(options: WorkloadManagerOptions = {}) {
+    this.#options = options;
+  }
+
+  /** The state folder (made on the first `startUnit`). */
+  get stateDir(): string | undefined {
+    return this.#stateDir;
+  }
+
+  /**
+   * Subscribes to workload events; returns the unsubscribe function. Events of one container
+   * arrive in order, each after the previous one's listeners (and their promises) finished.
+   *
+   * @example
+   * ```ts
+   * const off = manager.subscribe(async (e) => { await controller.queueHook(e); });
+   * ```
+   */
+  subscribe(listener: WorkloadListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Starts one Pebble per container and resolves when all answer; then each container's
+   * pebble-ready event follows. If any container fails to start, the unit's other containers
+   * are stopped and its files removed before the error is thrown.
+   *
+   * @example
+   * ```ts
+   * const { containers } = await manager.startUnit(
+   *   { model: "jaas", unit: "openfga/1", namespace: net.unit({ model: "jaas", unit: "openfga/1" })?.namespace },
+   *   [{ name: "openfga", image: "/srv/images/openfga" }],
+   * );
+   * containers.openfga.socketPath; // ".../jaas/openfga-1/containers/openfga/pebble.socket"
+   * ```
+   */
+  startUnit(unit: WorkloadUnit, containers: readonly ContainerSpec[]): Promise<UnitWorkload> {
+    return this.#serial(unit, async () => {
+      if (this.#closed) throw new Error("WorkloadManager is closed");
+      const key = unitKey(unit);
+      if (this.#units.has(key)) throw new Error(`unit ${unit.unit} of ${unit.model} is running`);
+      validate(unit, containers);
+      const dir = await this.#unitDir(unit);
+      const state: UnitState = {
+        unit: { ...unit },
+        dir,
+        specs: containers.map((c) => ({ ...c })),
+        containers: new Map(),
+        stopping: false,
+      };
+      this.#units.set(key, state);
+      this.#installExitHook();
+      try {
+        await this.#startContainers(state);
+      } catch (error) {
+        await this.#stopUnit(state).catch(() => undefined);
+        throw error;
+      }
+      return this.#describe(state);
+    });
+  }
+
+  /**
+   * Stops every Pebble of the unit (which stops their services), kills whatever is left in the
+   * containers, and removes the unit's files. A unit that is not running is a no-op.
+   *
+   * @example
+   * ```ts
+   * await manager.stopUnit({ model: "jaas", unit: "openfga/1" });
+   * ```
+   */
+  stopUnit(ref: WorkloadUnitRef): Promise<void> {
+    return this.#serial(ref, async () => {
+      const state = this.#units.get(unitKey(ref));
+      if (state !== undefined) await this.#stopUnit(state);
+    });
+  }
+
+  /**
+   * Replaces the unit's pod: stops its containers, discards their filesystems and Pebble state
+   * (a new pod has fresh ones), and starts them again; pebble-ready follows for each.
+   *
+   * @example
+   * ```ts
+   * await manager.churn({ model: "jaas", unit: "openfga/0" });
+   * ```
+   */
+  churn(ref: WorkloadUnitRef): Promise<UnitWorkload> {
+    return this.#serial(ref, async () => {
+      const state = this.#units.get(unitKey(ref));
+      if (state === undefined) throw new Error(`unit ${ref.unit} of ${ref.model} is not running`);
+      state.stopping = true;
+      await this.#stopContainers(state);
+      await rm(join(state.dir, "containers"), { recursive: true, force: true });
+      await rm(join(state.dir, "fs"), { recursive: true, force: true });
+      state.stopping = false;
+      try {
+        await this.#startContainers(state);
+      } catch (error) {
+        await this.#stopUnit(state).catch(() => undefined);
+        throw error;
+      }
+      return this.#describe(state);
+    });
+  }
+
+  /**
+   * The unit's containers folder on the host (bind it over `/charm/containers`).
+   *
+   * @example
+   * ```ts
+   * manager.containersDir({ model: "jaas", unit: "openfga/0" });
+   * ```
+   */
+  containersDir(ref: WorkloadUnitRef): string {
+    return join(this.#running(ref).dir, "containers");
+  }
+
+  /**
+   * The host path of a container's Pebble socket.
+   *
+   * @example
+   * ```ts
+   * new PebbleClient({ socketPath: manager.socketPath(ref, "openfga") });
+   * ```
+   */
+  socketPath(ref: WorkloadUnitRef, container: string): string {
+    return this.#container(ref, container).socketPath;
+  }
+
+  /**
+   * A new client of a container's Pebble (close it when done).
+   *
+   * @example
+   * ```ts
+   * const pebble = manager.client(ref, "openfga");
+   * try { await pebble.replan(); } finally { pebble.close(); }
+   * ```
+   */
+  client(ref: WorkloadUnitRef, container: string): PebbleClient {
+    return new PebbleClient({ socketPath: this.socketPath(ref, container) });
+  }
+
+  /**
+   * A container's Pebble output so far (with `--verbose`, its services' output too).
+   *
+   * @example
+   * ```ts
+   * console.log(manager.logs(ref, "openfga"));
+   * ```
+   */
+  logs(ref: WorkloadUnitRef, container: string): string {
+    return this.#container(ref, container).daemon.output();
+  }
+
+  /**
+   * The argv of the unit's charm process (see {@link charmProcessCommand}): in the unit's
+   * network namespace, with the containers' sockets at `/charm/containers/<name>/pebble.socket`.
+   *
+   * @example
+   * ```ts
+   * const [file, ...args] = manager.charmProcessCommand(ref, [join(charmDir, "dispatch")]);
+   * spawn(file, args, { cwd: charmDir, env });
+   * ```
+   */
+  charmProcessCommand(
+    ref: WorkloadUnitRef,
+    command: readonly string[],
+    options: { uid?: number; gid?: number } = {},
+  ): string[] {
+    const state = this.#running(ref);
+    return charmProcessCommand({
+      command,
+      containersDir: join(state.dir, "containers"),
+      rootDir: join(state.dir, ".charm-root"),
+      ...(state.unit.namespace !== undefined ? { netns: state.unit.namespace } : {}),
+      helper: this.#options.helper ?? execHelperPath(),
+      ...options,
+    });
+  }
+
+  /**
+   * The running units.
+   *
+   * @example
+   * ```ts
+   * for (const u of manager.units()) await manager.stopUnit(u);
+   * ```
+   */
+  units(): UnitWorkload[] {
+    return [...this.#units.values()].map((s) => this.#describe(s));
+  }
+
+  /**
+   * Stops every unit and removes the state folder if the manager made it. Safe to call twice.
+   *
+   * @example
+   * ```ts
+   * try { ... } finally { await manager.close(); }
+   * ```
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const errors: unknown[] = [];
+    for (const state of [...this.#units.values()]) {
+      await this.stopUnit(state.unit).catch((e: unknown) => errors.push(e));
+    }
+    if (this.#ownsStateDir && this.#stateDir !== undefined) {
+      await rm(this.#stateDir, { recursive: true, force: true }).catch((e: unknown) =>
+        errors.push(e),
+      );
+    }
+    live.delete(this);
+    if (errors.length > 0) throw new AggregateError(errors, "WorkloadManager.close failed");
+  }
+
+  async #startContainers(state: UnitState): Promise<void> {
+    const started = await Promise.allSettled(
+      state.specs.map((spec) => this.#startContainer(state, spec)),
+    );
+    const failure = started.find((r) => r.status === "rejected");
+    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
+  }
+
+  async #startContainer(
+    state: UnitState,
+    spec: ContainerSpec,
+    resume?: { after: string | undefined; restarts: number },
+  ): Promise<void> {
+    const sharedDir = join(state.dir, "containers", spec.name);
+    const fsDir = join(state.dir, "fs", spec.name);
+    const socketPath = join(sharedDir, "pebble.socket");
+    if (Buffer.byteLength(socketPath) > MAX_SOCKET_PATH) {
+      throw new Error(
+        `socket path ${socketPath} is longer than ${MAX_SOCKET_PATH} bytes: use a shorter stateDir`,
+      );
+    }
+    await mkdir(sharedDir, { recursive: true, mode: 0o755 });
+    await mkdir(fsDir, { recursive: true, mode: 0o755 });
+    const imagePath = spec.imagePath ?? DEFAULT_IMAGE_PATH;
+    const basePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    const path = basePath.split(":").includes(imagePath) ? basePath : `${imagePath}:${basePath}`;
+    const { unit } = state;
+    const name = spec.name;
+    // The exit callback needs the container record that is made once the daemon answered.
+    const self: { container?: ContainerState } = {};
+    const daemon = await startDaemon({
+      name,
+      container: {
+        sharedDir,
+        pebble: await realpath(this.#options.pebble ?? defaultPebble()),
+        rootDir: join(fsDir, "root"),
+        upperDir: fsDir,
+        share: await this.#shared(),
+        ...(spec.image !== undefined
+          ? { image: { dir: await realpath(spec.image), path: imagePath } }
+          : {}),
+        ...(spec.mounts !== undefined ? { mounts: spec.mounts } : {}),
+        ...(unit.namespace !== undefined ? { netns: unit.namespace } : {}),
+        ...(unit.hostname !== undefined ? { hostname: unit.hostname } : {}),
+        dieWithParent: true,
+        helper: this.#options.helper ?? execHelperPath(),
+      },
+      socketPath,
+      env: { PATH: path, HOME: "/root", LANG: "C.UTF-8", ...spec.env },
+      marker: join(state.dir, "containers", name),
+      startTimeoutMs: this.#options.startTimeoutMs ?? 30_000,
+      onExit: (code, signal) => {
+        const c = self.container;
+        if (c !== undefined && current(state, name) === c)
+          void this.#restart(state, c, `pebble exited (${code ?? signal})`);
+      },
+    });
+    const events: EventQueue = { tail: Promise.resolve() };
+    const where = `${unit.unit}/${name}`;
+    const watcher = new NoticeWatcher(
+      new PebbleClient({ socketPath }),
+      (e) => this.#emit(events, { ...e, model: unit.model, unit: unit.unit, container: name }),
+      {
+        ...(resume?.after !== undefined ? { after: resume.after } : {}),
+        onError: (error) => {
+          // A daemon going down takes the poll with it; only report while it should be up.
+          if (!state.stopping && current(state, name) === self.container)
+            this.#report(error, `notices of ${where}`);
+        },
+      },
+    );
+    const container: ContainerState = {
+      spec,
+      sharedDir,
+      fsDir,
+      socketPath,
+      daemon,
+      watcher,
+      events,
+      restarts: resume?.restarts ?? 0,
+    };
+    self.container = container;
+    state.containers.set(name, container);
+    void this.#emit(events, {
+      kind: "pebble-ready",
+      model: unit.model,
+      unit: unit.unit,
+      container: name,
+    });
+    watcher.start();
+  }
+
+  /** Restarts a container whose Pebble ended by itself, with a back-off, as the kubelet does. */
+  async #restart(state: UnitState, container: ContainerState, why: string): Promise<void> {
+    if (state.stopping || this.#closed || this.#options.restartOnExit === false) return;
+    this.#report(
+      new Error(`${why}; restarting\n${container.daemon.output().slice(-2_000)}`),
+      `container ${state.unit.unit}/${container.spec.name}`,
+    );
+    await this.#serial(state.unit, async () => {
+      if (state.stopping || current(state, container.spec.name) !== container) return;
+      await delay(Math.min(10_000, 500 * 2 ** container.restarts));
+      if (state.stopping || current(state, container.spec.name) !== container) return;
+      await container.watcher.stop();
+      await container.daemon.stop(this.#options.stopGraceMs ?? 10_000);
+      // A restarted container gets a fresh writable layer; the shared volume stays.
+      await rm(container.fsDir, { recursive: true, force: true });
+      await this.#startContainer(state, container.spec, {
+        after: container.watcher.after,
+        restarts: container.restarts + 1,
+      });
+    }).catch((e: unknown) => this.#report(e, `restart of ${state.unit.unit}`));
+  }
+
+  async #stopContainers(state: UnitState): Promise<void> {
+    const containers = [...state.containers.values()];
+    state.containers.clear();
+    const grace = this.#options.stopGraceMs ?? 10_000;
+    const results = await Promise.allSettled(
+      containers.map(async (c) => {
+        await c.watcher.stop();
+        await c.daemon.stop(grace);
+      }),
+    );
+    // Strays that escaped the namespace scan (a process that joined another namespace).
+    await killAll(await pidsWithMarker(join(state.dir, "containers")));
+    const failure = results.find((r) => r.status === "rejected");
+    if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
+  }
+
+  async #stopUnit(state: UnitState): Promise<void> {
+    state.stopping = true;
+    try {
+      await this.#stopContainers(state);
+    } finally {
+      this.#units.delete(unitKey(state.unit));
+      await rm(state.dir, { recursive: true, force: true });
+      await rmdir(dirname(state.dir)).catch(() => undefined); // the model folder, once empty
+    }
+  }
+
+  #emit(queue: EventQueue, event: WorkloadEvent): Promise<void> {
+    const next = queue.tail.then(async () => {
+      for (const listener of [...this.#listeners]) {
+        try {
+          await listener(event);
+        } catch (error) {
+          this.#report(error, `listener of ${event.kind} for ${event.unit}/${event.container}`);
+        }
+      }
+    });
+    queue.tail = next;
+    return next;
+  }
+
+  #report(error: unknown, where: string): void {
+    if (this.#options.onError) this.#options.onError(error, where);
+    else console.error(`workload manager: ${where}:`, error);
+  }
+
+  #describe(state: UnitState): UnitWorkload {
+    const containers: Record<string, ContainerInfo> = {};
+    for (const [name, c] of state.containers) {
+      containers[name] = {
+        name,
+        socketPath: c.socketPath,
+        pid: c.daemon.pid,
+        readyMs: c.daemon.readyMs,
+      };
+    }
+    return {
+      model: state.unit.model,
+      unit: state.unit.unit,
+      containersDir: join(state.dir, "containers"),
+      containers,
+    };
+  }
+
+  #running(ref: WorkloadUnitRef): UnitState {
+    const state = this.#units.get(unitKey(ref));
+    if (state === undefined) throw new Error(`unit ${ref.unit} of ${ref.model} is not running`);
+    return state;
+  }
+
+  #container(ref: WorkloadUnitRef, name: string): ContainerState {
+    const c = this.#running(ref).containers.get(name);
+    if (c === undefined) throw new Error(`unit ${ref.unit} has no running container ${name}`);
+    return c;
+  }
+
+  async #unitDir(unit: WorkloadUnitRef): Promise<string> {
+    if (this.#stateDir === undefined) {
+      if (this.#options.stateDir !== undefined) {
+        await mkdir(this.#options.stateDir, { recursive: true, mode: 0o755 });
+        this.#stateDir = await realpath(this.#options.stateDir);
+      } else {
+        this.#stateDir = await mkdtemp(join(tmpdir(), "jaas-sim-wl-"));
+        this.#ownsStateDir = true;
+      }
+    }
+    const dir = join(this.#stateDir, unit.model, unit.unit.replace("/", "-"));
+    // Leftovers of a crashed run of the same unit would mix into the new pod.
+    await killAll(await pidsWithMarker(join(dir, "containers")));
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true, mode: 0o755 });
+    return dir;
+  }
+
+  async #shared(): Promise<string[]> {
+    if (this.#share === undefined) {
+      if (this.#options.share !== undefined) {
+        this.#share = [...this.#options.share];
+      } else {
+        const top = `/${(this.#stateDir ?? "/").split("/")[1] ?? ""}`;
+        this.#share = top === "/" || top === "/tmp" || top === "/run" ? [] : [top];
+      }
+    }
+    return this.#share;
+  }
+
+  #serial<T>(ref: WorkloadUnitRef, fn: () => Promise<T>): Promise<T> {
+    const key = unitKey(ref);
+    const previous = this.#locks.get(key) ?? Promise.resolve();
+    const result = previous.then(fn, fn);
+    const tail = result.catch(() => undefined);
+    this.#locks.set(key, tail);
+    void tail.then(() => {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key);
+    });
+    return result;
+  }
+
+  #installExitHook(): void {
+    live.add(this);
+    if (exitHook) return;
+    exitHook = true;
+    // Last resort when the process ends without close(): SIGTERM lets each Pebble stop its
+    // services (--die-with-parent does the same when the process is killed).
+    process.on("exit", () => {
+      for (const manager of live) manager.#signalAll();
+    });
+  }
+
+  #signalAll(): void {
+    for (const state of this.#units.values()) {
+      for (const c of state.containers.values()) {
+        try {
+          process.kill(c.daemon.pid, "SIGTERM");
+        } catch {
+          // gone
+        }
+      }
+    }
+  }
+}
+
+function current(state: UnitState, name: string): ContainerState | undefined {
+  return state.containers.get(name);
+}
+
+function unitKey(ref: WorkloadUnitRef): string {
+  return `${ref.model}\u0000${ref.unit}`;
+}
+
+function validate(unit: WorkloadUnit, containers: readonly ContainerSpec[]): void {
+  if (!NAME_RE.test(unit.model)) throw new Error(`bad model name ${JSON.stringify(unit.model)}`);
+  if (!UNIT_RE.test(unit.unit)) throw new Error(`bad unit name ${JSON.stringify(unit.unit)}`);
+  const seen = new Set<string>();
+  for (const c of containers) {
+    if (!NAME_RE.test(c.name)) throw new Error(`bad container name ${JSON.stringify(c.name)}`);
+    if (seen.has(c.name)) throw new Error(`container ${c.name} given twice`);
+    seen.add(c.name);
+    if (c.imagePath !== undefined && !c.imagePath.startsWith("/"))
+      throw new Error(`imagePath of ${c.name} must be absolute`);
+  }
+}
+
+/**
+ * The Pebble binary the manager runs by default: `$PEBBLE_BIN`, else `.cache/bin/pebble`
+ * (installed by `scripts/install-pebble.sh`).
+ *
+ * @example
+ * ```ts
+ * new WorkloadManager({ pebble: defaultPebble() });
+ * ```
+ */
+export function defaultPebble(): string {
+  return process.env.PEBBLE_BIN || join(REPO_ROOT, ".cache", "bin", "pebble");
+}
+
+/**
+ * Kills every container process a crashed run left under `stateDir` (found by their marker
+ * variable) and removes the folder.
+ *
+ * @example
+ * ```ts
+ * await cleanupWorkloads("/var/lib/jaas-sim/workloads");
+ * ```
+ */
+export async function cleanupWorkloads(stateDir: string): Promise<number[]> {
+  const dir = resolve(stateDir);
+  const pids = await pidsWithMarker(dir);
+  await killAll(pids);
+  await rm(dir, { recursive: true, force: true });
+  return pids;
+}
