@@ -71,12 +71,10 @@ export interface CertificateRequestAttributes {
 }
 
 /** The parts of a CSR that matter for matching and issuing. */
-export interface CsrInfo {
-  commonName: string;
+export interface CsrInfo extends SubjectInfo {
   sansDns: string[];
   sansIp: string[];
   sansOid: string[];
-  hasUniqueId: boolean;
   /** The DER-encoded Name of the subject, reused as is when issuing. */
   subjectDer: Buffer;
   /** The DER-encoded SubjectPublicKeyInfo. */
@@ -225,20 +223,42 @@ function child(n: DerNode, i: number, what: string): DerNode {
   return c;
 }
 
-function readName(nameNode: DerNode): { commonName: string; hasUniqueId: boolean } {
-  let commonName = "";
-  let hasUniqueId = false;
+/** Subject attributes a request can carry, as read back from a CSR. */
+export interface SubjectInfo {
+  commonName: string;
+  organization?: string;
+  organizationalUnit?: string;
+  emailAddress?: string;
+  countryName?: string;
+  stateOrProvinceName?: string;
+  localityName?: string;
+  hasUniqueId: boolean;
+}
+
+const SUBJECT_FIELD: Record<string, keyof Omit<SubjectInfo, "hasUniqueId">> = {
+  [OID.commonName]: "commonName",
+  [OID.organization]: "organization",
+  [OID.organizationalUnit]: "organizationalUnit",
+  [OID.emailAddress]: "emailAddress",
+  [OID.countryName]: "countryName",
+  [OID.stateOrProvinceName]: "stateOrProvinceName",
+  [OID.localityName]: "localityName",
+};
+
+function readName(nameNode: DerNode): SubjectInfo {
+  const out: SubjectInfo = { commonName: "", hasUniqueId: false };
   for (const rdn of nameNode.children) {
     for (const atv of rdn.children) {
       const type = atv.children[0];
       const value = atv.children[1];
       if (!type || !value) continue;
       const t = oidString(type.content);
-      if (t === OID.commonName && !commonName) commonName = value.content.toString("utf8");
-      if (t === OID.uniqueId) hasUniqueId = true;
+      if (t === OID.uniqueId) out.hasUniqueId = true;
+      const field = SUBJECT_FIELD[t];
+      if (field && !out[field]) out[field] = value.content.toString("utf8");
     }
   }
-  return { commonName, hasUniqueId };
+  return out;
 }
 
 function readSans(extnValue: Buffer): { dns: string[]; ip: string[]; oid: string[] } {
@@ -295,13 +315,11 @@ export function parseCsr(pem: string): CsrInfo {
       sans.oid.push(...parsed.oid);
     }
   }
-  const { commonName, hasUniqueId } = readName(subject);
   return {
-    commonName,
+    ...readName(subject),
     sansDns: sans.dns,
     sansIp: sans.ip,
     sansOid: sans.oid,
-    hasUniqueId,
     subjectDer: subject.raw,
     publicKeyDer: spki.raw,
   };
