@@ -59,6 +59,8 @@ export class ConnectionError extends PebbleError {
   readonly socketPath: string;
   /** The operating-system error code when there is one (`ENOENT`, `ECONNREFUSED`, ...). */
   readonly code: string | undefined;
+  /** Set by the transport when the request failed on a reused keep-alive connection. */
+  retryable = false;
 
   constructor(socketPath: string, message: string, options?: { cause?: unknown; code?: string }) {
     super(`cannot connect to Pebble at ${socketPath}: ${message}`, options);

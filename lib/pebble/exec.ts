@@ -25,9 +25,18 @@ export type ChangeWaiter = (changeId: string) => Promise<Change>;
 const END_FRAME = JSON.stringify({ command: "end" });
 const STDIN_CHUNK = 64 * 1024;
 
-function openWebsocket(url: string): Promise<WebSocket> {
+/**
+ * Opens a websocket. Output is pumped into `out` from the moment the socket exists: Pebble starts
+ * the command as soon as stdio (and stderr) are connected, so output can arrive before the other
+ * sockets are open, and a listener attached later would miss it.
+ */
+function openWebsocket(
+  url: string,
+  out?: PassThrough,
+): Promise<{ ws: WebSocket; output: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false });
+    const output = out ? pumpOutput(ws, out) : Promise.resolve();
     const onError = (error: Error): void => {
       ws.removeAllListeners();
       ws.on("error", () => undefined);
@@ -46,7 +55,7 @@ function openWebsocket(url: string): Promise<WebSocket> {
     ws.once("open", () => {
       ws.off("error", onError);
       ws.on("error", () => undefined);
-      resolve(ws);
+      resolve({ ws, output });
     });
   });
 }
@@ -94,16 +103,15 @@ class RemoteProcess implements ExecProcess {
     readonly changeId: string,
     readonly taskId: string,
     private readonly command: readonly string[],
-    private readonly control: WebSocket,
+    private readonly control: WebSocket | undefined,
     private readonly stdio: WebSocket,
     private readonly stderrSocket: WebSocket | undefined,
+    streams: { stdout: PassThrough; stderr: PassThrough | null; outputDone: Promise<void> },
     private readonly waitChange: ChangeWaiter,
   ) {
-    this.stdout = new PassThrough();
-    this.stderr = stderrSocket ? new PassThrough() : null;
-    const pumps = [pumpOutput(stdio, this.stdout)];
-    if (stderrSocket && this.stderr) pumps.push(pumpOutput(stderrSocket, this.stderr));
-    this.outputDone = Promise.all(pumps).then(() => undefined);
+    this.stdout = streams.stdout;
+    this.stderr = streams.stderr;
+    this.outputDone = streams.outputDone;
     this.stdin = new PassThrough();
     this.stdin.on("data", (chunk: Buffer) => {
       for (let i = 0; i < chunk.length; i += STDIN_CHUNK) {
@@ -117,12 +125,13 @@ class RemoteProcess implements ExecProcess {
   }
 
   async sendSignal(signal: string): Promise<void> {
-    if (this.control.readyState !== WebSocket.OPEN) {
+    const control = this.control;
+    if (!control || control.readyState !== WebSocket.OPEN) {
       throw new PebbleError(`cannot send ${signal}: the process has finished`);
     }
     const frame = JSON.stringify({ command: "signal", signal: { name: signal } });
     await new Promise<void>((resolve, reject) =>
-      this.control.send(frame, (error) => (error ? reject(error) : resolve())),
+      control.send(frame, (error) => (error ? reject(error) : resolve())),
     );
   }
 
@@ -219,21 +228,43 @@ export async function spawnCommand(
   });
   const taskId = result["task-id"];
   const base = `/v1/tasks/${taskId}/websocket/`;
-  let sockets: WebSocket[];
+  const stdout = new PassThrough();
+  const stderr = options.splitStderr ? new PassThrough() : null;
+  let sockets: { ws: WebSocket | undefined; output: Promise<void> }[];
   try {
-    sockets = await Promise.all(
-      ["control", "stdio", ...(options.splitStderr ? ["stderr"] : [])].map((name) =>
-        openWebsocket(transport.websocketUrl(base + name)),
-      ),
-    );
+    sockets = await Promise.all([
+      // A command that finishes before the control socket connects makes Pebble answer that
+      // request with a plain response instead of an upgrade; the process is then already gone
+      // and needs no control socket.
+      openWebsocket(transport.websocketUrl(base + "control")).catch(() => ({
+        ws: undefined,
+        output: Promise.resolve(),
+      })),
+      openWebsocket(transport.websocketUrl(base + "stdio"), stdout),
+      ...(stderr ? [openWebsocket(transport.websocketUrl(base + "stderr"), stderr)] : []),
+    ]);
   } catch (error) {
     // The reason is usually in the change (for example the task already failed).
     const failed = await waitChange(change).catch(() => undefined);
     if (failed?.err) throw new ChangeError(failed);
     throw transport.mapError(error as Error);
   }
-  const [control, stdio, stderr] = sockets as [WebSocket, WebSocket, WebSocket | undefined];
-  const proc = new RemoteProcess(change, taskId, command, control, stdio, stderr, waitChange);
+  const [control, stdio, stderrSocket] = sockets as [
+    { ws: WebSocket | undefined; output: Promise<void> },
+    { ws: WebSocket; output: Promise<void> },
+    { ws: WebSocket; output: Promise<void> } | undefined,
+  ];
+  const outputDone = Promise.all([stdio.output, stderrSocket?.output]).then(() => undefined);
+  const proc = new RemoteProcess(
+    change,
+    taskId,
+    command,
+    control.ws,
+    stdio.ws,
+    stderrSocket?.ws,
+    { stdout, stderr, outputDone },
+    waitChange,
+  );
   if (options.stdin !== undefined) {
     proc.stdin.end(typeof options.stdin === "string" ? Buffer.from(options.stdin) : options.stdin);
   }

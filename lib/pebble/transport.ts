@@ -121,8 +121,23 @@ export class Transport {
     this.agent = new Agent({ keepAlive: true, maxSockets: 16 });
   }
 
-  /** Sends a request and returns the response as a stream, whatever its status. */
-  stream(spec: RequestSpec, signal?: AbortSignal): Promise<IncomingMessage> {
+  /**
+   * Sends a request and returns the response as a stream, whatever its status. A request that
+   * fails with ECONNRESET on a reused keep-alive connection (the daemon closed it while idle, so
+   * it never read the request) is sent once more on a fresh connection.
+   */
+  async stream(spec: RequestSpec, signal?: AbortSignal): Promise<IncomingMessage> {
+    try {
+      return await this.send(spec, signal);
+    } catch (error) {
+      if (error instanceof ConnectionError && error.code === "ECONNRESET" && error.retryable) {
+        return this.send(spec, signal);
+      }
+      throw error;
+    }
+  }
+
+  private send(spec: RequestSpec, signal?: AbortSignal): Promise<IncomingMessage> {
     const headers: Record<string, string> = { ...(spec.headers ?? {}) };
     let body = spec.body;
     if (spec.json !== undefined) {
@@ -159,7 +174,9 @@ export class Transport {
       });
       req.on("error", (error: Error & { code?: string }) => {
         if (timer) clearTimeout(timer);
-        reject(this.mapError(error));
+        const mapped = this.mapError(error);
+        if (mapped instanceof ConnectionError && req.reusedSocket) mapped.retryable = true;
+        reject(mapped);
       });
       req.end(body);
     });

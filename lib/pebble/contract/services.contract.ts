@@ -82,12 +82,13 @@ export function servicesContract(target: TargetRef): void {
     it("refuses unknown services with a 400", async () => {
       const { pebble } = target();
       const name = unique("missing-svc");
+      // One call at a time: a second rejected promise left waiting would be an unhandled rejection.
       for (const call of [
-        pebble.startServices([name]),
-        pebble.stopServices([name]),
-        pebble.restartServices([name]),
+        () => pebble.startServices([name]),
+        () => pebble.stopServices([name]),
+        () => pebble.restartServices([name]),
       ]) {
-        const error = await rejection(call);
+        const error = await rejection(call());
         expect(error).toBeInstanceOf(APIError);
         expect((error as APIError).statusCode).toBe(400);
         expect(error.message).toContain(`service "${name}" does not exist`);

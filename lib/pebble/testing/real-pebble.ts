@@ -66,20 +66,36 @@ export function pebbleBinary(): string {
   return process.env.PEBBLE_BIN || join(REPO_ROOT, ".cache", "bin", "pebble");
 }
 
-// Daemons still running when the process exits are killed and their folders removed, so that a
-// crashed test run leaves nothing behind.
-const live = new Map<ChildProcess, string>();
+/** The watchdog script: runs Pebble, then stops it and removes $PEBBLE when stdin closes. */
+const WATCHDOG = `
+"$1" run --hold --create-dirs &
+pid=$!
+echo "pebble-pid $pid"
+read -r _ || true
+kill -TERM "$pid" 2>/dev/null
+wait "$pid"
+rm -rf "$PEBBLE"
+`;
+
+function killQuietly(pid: number, signal: NodeJS.Signals = "SIGKILL"): void {
+  if (pid <= 0) return;
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+// Daemons still running when this process exits are killed and their folders removed.
+const live = new Set<{ child: ChildProcess; dir: string; pid: () => number }>();
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on("exit", () => {
-    for (const [child, dir] of live) {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
+    for (const { child, dir, pid } of live) {
+      killQuietly(pid());
+      killQuietly(child.pid ?? -1);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -107,7 +123,11 @@ export async function startRealPebble(options: StartRealPebbleOptions = {}): Pro
   const socketPath = join(pebbleDir, ".pebble.socket");
   const scratchDir = join(pebbleDir, "scratch");
   let output = "";
-  const child = spawn(binary, ["run", "--hold", "--create-dirs"], {
+  // A small shell watchdog runs the daemon: when its standard input closes (stop() closes it, and
+  // so does the kernel if this process dies without cleaning up), it stops Pebble with SIGTERM
+  // and removes the directory. So even a crashed test worker leaves nothing behind. stop() also
+  // escalates to SIGKILL if the daemon does not stop in time.
+  const child = spawn("/bin/sh", ["-c", WATCHDOG, "pebble-watchdog", binary], {
     env: {
       PATH: process.env.PATH ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
       HOME: process.env.HOME ?? "/root",
@@ -116,12 +136,19 @@ export async function startRealPebble(options: StartRealPebbleOptions = {}): Pro
       PEBBLE: pebbleDir,
       PEBBLE_SOCKET: socketPath,
     },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  let pebblePid = -1;
   installExitHook();
-  live.set(child, pebbleDir);
-  child.stdout?.on("data", (c: Buffer) => (output += c.toString()));
+  const entry = { child, dir: pebbleDir, pid: () => pebblePid };
+  live.add(entry);
+  child.stdout?.on("data", (c: Buffer) => {
+    output += c.toString();
+    const match = /^pebble-pid (\d+)$/m.exec(output);
+    if (pebblePid < 0 && match) pebblePid = Number(match[1]);
+  });
   child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
+  child.stdin?.on("error", () => undefined);
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   let stopped = false;
 
@@ -130,17 +157,18 @@ export async function startRealPebble(options: StartRealPebbleOptions = {}): Pro
     stopped = true;
     client.close();
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
+      child.stdin?.end();
       const graceful = await Promise.race([
         exited.then(() => true),
-        delay(10_000).then(() => false),
+        delay(15_000).then(() => false),
       ]);
       if (!graceful) {
+        killQuietly(pebblePid);
         child.kill("SIGKILL");
         await exited;
       }
     }
-    live.delete(child);
+    live.delete(entry);
     rmSync(pebbleDir, { recursive: true, force: true });
   };
 
@@ -165,7 +193,9 @@ export async function startRealPebble(options: StartRealPebbleOptions = {}): Pro
     scratchDir,
     socketPath,
     client,
-    pid: child.pid ?? -1,
+    get pid() {
+      return pebblePid;
+    },
     output: () => output,
     stop,
   };
