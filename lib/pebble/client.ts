@@ -117,7 +117,14 @@ function toTask(raw: RawTask): Task {
   return task;
 }
 
-/** Converts Pebble's change JSON to a {@link Change}. */
+/**
+ * Converts Pebble's change JSON to a {@link Change}.
+ *
+ * @example
+ * ```ts
+ * const change = toChange(await transport.sync({ method: "GET", path: "/v1/changes/1" }));
+ * ```
+ */
 export function toChange(raw: RawChange): Change {
   const change: Change = {
     id: raw.id,

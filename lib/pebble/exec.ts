@@ -19,7 +19,14 @@ import { formatDuration } from "./duration.js";
 import type { Transport } from "./transport.js";
 import type { Change, ExecOptions, ExecProcess, ExecResult } from "./types.js";
 
-/** Waits for a change; supplied by the client so this module does not depend on it. */
+/**
+ * Waits for a change; supplied by the client so this module does not depend on it.
+ *
+ * @example
+ * ```ts
+ * const waiter: ChangeWaiter = (id) => client.waitChange(id);
+ * ```
+ */
 export type ChangeWaiter = (changeId: string) => Promise<Change>;
 
 const END_FRAME = JSON.stringify({ command: "end" });
@@ -184,7 +191,14 @@ class RemoteProcess implements ExecProcess {
   }
 }
 
-/** Builds the `POST /v1/exec` body from the options. */
+/**
+ * Builds the `POST /v1/exec` body from the options.
+ *
+ * @example
+ * ```ts
+ * execPayload(["ls"], { workingDir: "/tmp", timeout: 5000 }); // { command: ["ls"], "working-dir": "/tmp", timeout: "5000ms", ... }
+ * ```
+ */
 export function execPayload(
   command: readonly string[],
   options: ExecOptions,
@@ -293,7 +307,15 @@ export async function runCommand(
   return proc.wait();
 }
 
-/** Reads a whole stream (helper for callers that read `stdout` themselves). */
+/**
+ * Reads a whole stream (helper for callers that read `stdout` themselves).
+ *
+ * @example
+ * ```ts
+ * const proc = await pebble.spawn(["cat", "/etc/hostname"]);
+ * const [out] = await Promise.all([readAll(proc.stdout), proc.wait()]);
+ * ```
+ */
 export async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);

@@ -79,6 +79,11 @@ function quote(value: string): string {
 /**
  * Builds the multipart body Pebble's write action expects: a `request` part with the metadata,
  * then one `files` part per file whose `filename` is the target path.
+ *
+ * @example
+ * ```ts
+ * const { body, contentType } = buildWriteBody([{ path: "/etc/a", data: Buffer.from("x"), meta: { permissions: "600" } }]);
+ * ```
  */
 export function buildWriteBody(
   files: { path: string; data: Buffer; meta: Record<string, unknown> }[],

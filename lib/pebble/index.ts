@@ -30,6 +30,7 @@ export { parseServiceCommand, splitCommand } from "./command.js";
 export type { ParsedCommand } from "./command.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { ensureLayer, ensureLayerDiff } from "./ensure-layer.js";
+export { readAll } from "./exec.js";
 export { formatPermissions } from "./files.js";
 export {
   CHECK_DEFAULTS,

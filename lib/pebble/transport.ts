@@ -56,7 +56,14 @@ const OS_CONNECT_ERRORS = new Set([
   "EAGAIN",
 ]);
 
-/** Builds `/path?query` from a spec. */
+/**
+ * Builds `/path?query`; arrays repeat the parameter, undefined values are left out.
+ *
+ * @example
+ * ```ts
+ * buildPath("/v1/files", { action: "read", path: ["/a", "/b"] }); // "/v1/files?action=read&path=%2Fa&path=%2Fb"
+ * ```
+ */
 export function buildPath(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {
@@ -182,7 +189,14 @@ export class Transport {
     });
   }
 
-  /** Maps a socket-level error to the package's error classes. */
+  /**
+   * Maps a socket-level error to the package's error classes.
+   *
+   * @example
+   * ```ts
+   * req.on("error", (e) => reject(transport.mapError(e)));
+   * ```
+   */
   mapError(error: Error & { code?: string }): Error {
     if (error instanceof PebbleError) return error;
     if (error.name === "AbortError") return error;
@@ -198,7 +212,14 @@ export class Transport {
     return new ConnectionError(this.socketPath, error.message, { cause: error, code: error.code });
   }
 
-  /** Sends a request and reads the whole response. */
+  /**
+   * Sends a request and reads the whole response.
+   *
+   * @example
+   * ```ts
+   * const { statusCode, body } = await transport.request({ method: "GET", path: "/v1/health" });
+   * ```
+   */
   async request(spec: RequestSpec): Promise<RawResponse> {
     const res = await this.stream(spec);
     const chunks: Buffer[] = [];
@@ -210,18 +231,39 @@ export class Transport {
     return { statusCode: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
   }
 
-  /** Sends a request and decodes the envelope, raising {@link APIError} for errors. */
+  /**
+   * Sends a request and decodes the envelope, raising {@link APIError} for errors.
+   *
+   * @example
+   * ```ts
+   * const envelope = await transport.envelope({ method: "GET", path: "/v1/services" });
+   * ```
+   */
   async envelope(spec: RequestSpec): Promise<Envelope> {
     const res = await this.request(spec);
     return decodeEnvelope(res.statusCode, res.body);
   }
 
-  /** Sends a request and returns the `result` of a sync response. */
+  /**
+   * Sends a request and returns the `result` of a sync response.
+   *
+   * @example
+   * ```ts
+   * const services = await transport.sync<{ name: string }[]>({ method: "GET", path: "/v1/services" });
+   * ```
+   */
   async sync<T>(spec: RequestSpec): Promise<T> {
     return (await this.envelope(spec)).result as T;
   }
 
-  /** Sends a request that starts a change and returns the change ID (and the result). */
+  /**
+   * Sends a request that starts a change and returns the change ID (and the result).
+   *
+   * @example
+   * ```ts
+   * const { change } = await transport.async({ method: "POST", path: "/v1/services", json: { action: "replan", services: [] } });
+   * ```
+   */
   async async<T = unknown>(spec: RequestSpec): Promise<{ change: string; result: T }> {
     const envelope = await this.envelope(spec);
     if (envelope.type !== "async" || !envelope.change) {
@@ -234,12 +276,26 @@ export class Transport {
     return { change: envelope.change, result: envelope.result as T };
   }
 
-  /** The `ws+unix:` URL of a path on this socket, for the `ws` package. */
+  /**
+   * The `ws+unix:` URL of a path on this socket, for the `ws` package.
+   *
+   * @example
+   * ```ts
+   * new WebSocket(transport.websocketUrl(`/v1/tasks/${taskId}/websocket/control`));
+   * ```
+   */
   websocketUrl(path: string): string {
     return `ws+unix://${this.socketPath}:${path}`;
   }
 
-  /** Closes idle keep-alive connections. The transport stays usable. */
+  /**
+   * Closes idle keep-alive connections. The transport stays usable.
+   *
+   * @example
+   * ```ts
+   * transport.close();
+   * ```
+   */
   close(): void {
     this.agent.destroy();
   }
