@@ -1,0 +1,917 @@
+/**
+ * The controller's engine: it owns the state, the hook-tool server, the unit directories, the
+ * optional network and workload manager, and the scheduler; it decides each unit's next hook
+ * (resolver plus error handling), runs it, and commits it or puts the unit in error. The public
+ * operations live in `controller.ts`, which changes the state through this engine.
+ *
+ * @example
+ * ```ts
+ * const runtime = await Runtime.start(resolvedOptions);
+ * runtime.scheduler.kick();
+ * await runtime.scheduler.settle(60_000);
+ * await runtime.close();
+ * ```
+ */
+import { appendFileSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Databag, LogRecord, NetworkData, StatusData } from "../jujuc/context.js";
+import type { HookToolServer } from "../jujuc/server.js";
+import { makeToolsDir } from "../jujuc/tools-dir.js";
+import { CharmMeta } from "../ops/metadata.js";
+import type { SimNetwork } from "./network/network.js";
+import { networkGetAnswer } from "./network/network.js";
+import { IdSource } from "./model/ids.js";
+import { saveState } from "./model/persist.js";
+import { leaveScopes, refreshAddresses } from "./model/scope.js";
+import type {
+  ActionState,
+  ControllerState,
+  HookInfo,
+  ModelState,
+  UnitState,
+} from "./model/types.js";
+import { hookName, newAgentState } from "./model/types.js";
+import { mustApp, mustModel, mustUnit, relationsOfApp, unitsOf } from "./model/view.js";
+import { commitHookContext } from "./runner/commit.js";
+import type { ImmediateTarget } from "./runner/immediate.js";
+import type { HookProcess } from "./runner/process.js";
+import { runHook } from "./runner/run-hook.js";
+import type { RunnerHost, UnitPaths } from "./runner/run-hook.js";
+import { copyCharmTree } from "./runner/charm-files.js";
+import { rotationDelayMs } from "./runner/secret-rotation.js";
+import { markDone } from "./uniter/done.js";
+import type { HookRun } from "./uniter/done.js";
+import { observe } from "./uniter/remote-state.js";
+import { nextHook } from "./uniter/resolver.js";
+import { Scheduler } from "./uniter/scheduler.js";
+import type { SchedulerHost, UnitRef } from "./uniter/scheduler.js";
+import type { ControllerWorkloads, WorkloadEvent } from "./workload/types.js";
+import { namespaceArgv } from "./network/exec.js";
+
+/** Options the engine runs with (all resolved). */
+export interface RuntimeOptions {
+  stateDir: string;
+  jujuVersion: string;
+  updateStatusIntervalMs: number;
+  retryHooks: boolean;
+  /** Multiplies retry delays (tests make them short). */
+  timeScale: number;
+  hookTimeoutMs: number;
+  storageBeforeInstall: boolean;
+  maxParallelHooks: number;
+  seed: number | undefined;
+  persist: boolean;
+  agentPath: string | undefined;
+  shimPath: string;
+}
+
+/** One line of a unit's log. */
+export interface LogEntry {
+  time: number;
+  model: string;
+  unit: string;
+  /** `unit.<unit>.<hook>` for process output, `unit.<unit>.juju-log` for juju-log. */
+  logger: string;
+  level: LogRecord["level"];
+  message: string;
+}
+
+/** One hook run, as the controller records it. */
+export interface HookRecord {
+  seq: number;
+  model: string;
+  unit: string;
+  /** The hook name (`db-relation-joined`), or `action:<name>` for an action. */
+  hook: string;
+  remoteUnit?: string;
+  departingUnit?: string;
+  relationId?: number;
+  exitCode: number;
+  /** 1 for a first run, 2 and more for retries. */
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  /** Milliseconds spent by the controller around the process (context, commit). */
+  overheadMs: number;
+}
+
+/** A unit whose hook failed. */
+export interface UnitErrorReport {
+  model: string;
+  unit: string;
+  hook: string;
+  message: string;
+  attempts: number;
+}
+
+const MAX_LOG_ENTRIES = 5000;
+const RETRY_BASE_MS = 5000;
+const RETRY_MAX_MS = 5 * 60 * 1000;
+
+/** The engine (see the module documentation). */
+export class Runtime implements SchedulerHost, RunnerHost {
+  readonly scheduler: Scheduler;
+  readonly ids: IdSource;
+  readonly hooks: HookRecord[] = [];
+  private readonly logs = new Map<string, LogEntry[]>();
+  private readonly metas = new Map<string, CharmMeta>();
+  private readonly processes = new Set<HookProcess>();
+  /** Units whose pods have workload containers running (`<model>:<unit>`). */
+  private readonly withContainers = new Set<string>();
+  private readonly actionWaiters = new Map<string, ((a: ActionState) => void)[]>();
+  private readonly workloadUnsubscribe: (() => void) | undefined;
+  private seq = 0;
+  private closed = false;
+
+  constructor(
+    readonly state: ControllerState,
+    readonly options: RuntimeOptions,
+    readonly server: HookToolServer,
+    readonly network: SimNetwork | undefined,
+    readonly workloads: ControllerWorkloads | undefined,
+  ) {
+    this.ids = new IdSource(options.seed);
+    this.scheduler = new Scheduler(this, {
+      maxParallel: options.maxParallelHooks,
+      ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    });
+    this.workloadUnsubscribe = workloads?.subscribe((e) => this.onWorkloadEvent(e));
+  }
+
+  get jujuVersion(): string {
+    return this.options.jujuVersion;
+  }
+
+  get hookTimeoutMs(): number {
+    return this.options.hookTimeoutMs;
+  }
+
+  get agentPath(): string | undefined {
+    return this.options.agentPath;
+  }
+
+  // ---- charm metadata, directories, persistence -------------------------------------------
+
+  /** The metadata of the charm an application runs (cached per charm copy). */
+  meta(model: string, app: string): CharmMeta {
+    const dir = mustApp(mustModel(this.state, model), app).charmDir;
+    let meta = this.metas.get(dir);
+    if (meta === undefined) {
+      meta = CharmMeta.fromCharmDir(dir);
+      this.metas.set(dir, meta);
+    }
+    return meta;
+  }
+
+  /** `<stateDir>/units/<model>/unit-<app>-<n>`. */
+  unitDir(model: string, unit: string): string {
+    return join(this.options.stateDir, "units", model, `unit-${unit.replace("/", "-")}`);
+  }
+
+  prepareUnit(model: string, unit: string, freshCharm: boolean): UnitPaths {
+    const dir = this.unitDir(model, unit);
+    const charm = join(dir, "charm");
+    const tools = join(dir, "tools");
+    const app = mustApp(
+      mustModel(this.state, model),
+      mustUnit(mustModel(this.state, model), unit).app,
+    );
+    if (freshCharm || !existsDir(charm)) copyCharmTree(app.charmDir, charm);
+    if (!existsDir(tools)) makeToolsDir(tools, this.options.shimPath);
+    return { charm, tools };
+  }
+
+  /** Where a storage instance of a unit lives (made on demand). */
+  storageLocation(model: string, unit: string, id: string): string {
+    const path = join(this.unitDir(model, unit), "storage", id.replace("/", "-"));
+    mkdirSync(path, { recursive: true });
+    return path;
+  }
+
+  resourcePath(model: string, app: string, name: string): string {
+    const application = mustApp(mustModel(this.state, model), app);
+    const value = application.resources[name] ?? "";
+    const meta = this.meta(model, app).resources.get(name);
+    if (meta?.type === "file") return resolve(value);
+    // An OCI image resource reads as a file with the image's registry path, as Juju gives it.
+    const dir = join(this.options.stateDir, "resources", model, app);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify({ registrypath: value, username: "", password: "" }));
+    return path;
+  }
+
+  namespace(model: string, unit: string): string | undefined {
+    return this.network?.unit({ model, unit })?.namespace;
+  }
+
+  wrapCommand(model: string, unit: string): ((argv: readonly string[]) => string[]) | undefined {
+    const workloads = this.workloads;
+    if (workloads !== undefined && this.withContainers.has(`${model}:${unit}`)) {
+      return (argv) => workloads.charmProcessCommand({ model, unit }, argv);
+    }
+    const namespace = this.namespace(model, unit);
+    return namespace === undefined ? undefined : (argv) => namespaceArgv(namespace, argv);
+  }
+
+  networkFor(model: string, unit: UnitState): NetworkData {
+    const net = this.network?.unit({ model, unit: unit.name });
+    if (net !== undefined && this.network !== undefined) {
+      return networkGetAnswer(this.network.networkInfo({ model, unit: unit.name }));
+    }
+    return {
+      bindAddresses: [
+        {
+          macAddress: "",
+          interfaceName: "eth0",
+          addresses: [{ hostname: "", value: unit.address, cidr: "10.1.0.0/16" }],
+        },
+      ],
+      egressSubnets: [`${unit.address}/32`],
+      ingressAddresses: [unit.address],
+    };
+  }
+
+  newSecretId(): string {
+    return this.ids.secretXid();
+  }
+
+  /** Saves the state when persistence is on. */
+  save(): void {
+    if (this.options.persist && !this.closed) {
+      saveState(join(this.options.stateDir, "controller.json"), this.state);
+    }
+  }
+
+  // ---- logs --------------------------------------------------------------------------------
+
+  /** Appends to a unit's log (memory and `<unit dir>/unit.log`). */
+  log(entry: LogEntry): void {
+    const key = `${entry.model}:${entry.unit}`;
+    let list = this.logs.get(key);
+    if (list === undefined) this.logs.set(key, (list = []));
+    list.push(entry);
+    if (list.length > MAX_LOG_ENTRIES) list.splice(0, list.length - MAX_LOG_ENTRIES);
+    const dir = this.unitDir(entry.model, entry.unit);
+    try {
+      mkdirSync(dir, { recursive: true });
+      appendFileSync(
+        join(dir, "unit.log"),
+        `${new Date(entry.time).toISOString()} ${entry.level} ${entry.logger} ${entry.message}\n`,
+      );
+    } catch {
+      // The unit directory may be gone (unit removed): the memory copy is enough.
+    }
+  }
+
+  /** A unit's log lines. */
+  unitLog(model: string, unit: string): LogEntry[] {
+    return [...(this.logs.get(`${model}:${unit}`) ?? [])];
+  }
+
+  output(run: HookRun, stream: "stdout" | "stderr", text: string): void {
+    const name = run.info.kind === "action" ? "action" : hookName(run.info);
+    for (const line of text.split("\n")) {
+      if (line === "") continue;
+      this.log({
+        time: Date.now(),
+        model: run.model,
+        unit: run.unit,
+        logger: `unit.${run.unit}.${name}`,
+        level: stream === "stdout" ? "DEBUG" : "WARNING",
+        message: line,
+      });
+    }
+  }
+
+  track(process: HookProcess): () => void {
+    this.processes.add(process);
+    return () => this.processes.delete(process);
+  }
+
+  // ---- immediate effects -------------------------------------------------------------------
+
+  immediateTarget(run: HookRun): ImmediateTarget {
+    const model = (): ModelState | undefined => this.state.models[run.model];
+    const unit = (): UnitState | undefined => model()?.units[run.unit];
+    const action = (): ActionState | undefined =>
+      run.info.kind === "action" ? model()?.actions[run.info.actionId] : undefined;
+    return {
+      log: (record) =>
+        this.log({
+          time: Date.now(),
+          model: run.model,
+          unit: run.unit,
+          logger: `unit.${run.unit}.juju-log`,
+          level: record.level,
+          message: record.message,
+        }),
+      unitStatus: (s) => {
+        const u = unit();
+        if (u !== undefined) setWorkloadStatus(u, s);
+      },
+      appStatus: (s) => {
+        const u = unit();
+        const app = u !== undefined ? model()?.applications[u.app] : undefined;
+        if (app !== undefined) app.status = { ...s, since: Date.now() };
+      },
+      workloadVersion: (v) => {
+        const u = unit();
+        if (u !== undefined) u.workloadVersion = v;
+      },
+      actionLog: (m) => action()?.log.push(m),
+      actionResults: (results, failure) => {
+        const a = action();
+        if (a === undefined) return;
+        a.results = results;
+        if (failure !== undefined) a.message = failure;
+      },
+      leaderSettings: (settings: Databag) => {
+        const u = unit();
+        const app = u !== undefined ? model()?.applications[u.app] : undefined;
+        if (u === undefined || app === undefined) return;
+        app.leaderSettings = settings;
+        app.leaderSettingsVersion += 1;
+        // The leader does not get leader-settings-changed for its own write.
+        if (app.leader === u.name) u.agent.leaderSettingsVersion = app.leaderSettingsVersion;
+        this.scheduler.kick();
+      },
+    };
+  }
+
+  // ---- scheduling --------------------------------------------------------------------------
+
+  units(): UnitRef[] {
+    const out: UnitRef[] = [];
+    for (const model of Object.values(this.state.models)) {
+      for (const unit of Object.keys(model.units)) out.push({ model: model.name, unit });
+    }
+    return out;
+  }
+
+  next(ref: UnitRef, now: number): HookInfo | undefined {
+    const model = this.state.models[ref.model];
+    const unit = model?.units[ref.unit];
+    if (model === undefined || unit === undefined || unit.podPending === true) return undefined;
+    const error = unit.error;
+    const observed = observe(this.state, ref.model, ref.unit, {
+      meta: this.meta(ref.model, unit.app),
+      now,
+    });
+    const hook = nextHook(
+      unit.agent,
+      observed,
+      {
+        now,
+        updateStatusIntervalMs: this.options.updateStatusIntervalMs,
+        storageBeforeInstall: this.options.storageBeforeInstall,
+        inError: error !== undefined,
+      },
+      unit.name,
+    );
+    if (hook !== undefined || error === undefined) return hook;
+    if (error.retryAt !== undefined && now >= error.retryAt) return error.hook;
+    return undefined;
+  }
+
+  wakeAt(now: number): number | undefined {
+    let at: number | undefined;
+    const consider = (t: number | undefined): void => {
+      if (t !== undefined && t > now && (at === undefined || t < at)) at = t;
+    };
+    for (const model of Object.values(this.state.models)) {
+      for (const unit of Object.values(model.units)) {
+        consider(unit.error?.retryAt);
+        if (unit.agent.started && this.options.updateStatusIntervalMs > 0) {
+          consider(unit.agent.lastUpdateStatus + this.options.updateStatusIntervalMs);
+        }
+      }
+      for (const secret of Object.values(model.secrets)) {
+        consider(secret.rotateAt);
+        if (secret.expire !== undefined) consider(Date.parse(secret.expire));
+      }
+    }
+    return at;
+  }
+
+  /** Runs one hook and applies its result; never rejects. */
+  async run(ref: UnitRef, info: HookInfo): Promise<void> {
+    const model = this.state.models[ref.model];
+    const unit = model?.units[ref.unit];
+    if (model === undefined || unit === undefined || this.closed) return;
+    const startedAt = Date.now();
+    const run: HookRun = {
+      model: ref.model,
+      unit: ref.unit,
+      info,
+      observed: observe(this.state, ref.model, ref.unit, {
+        meta: this.meta(ref.model, unit.app),
+        now: startedAt,
+      }),
+      startedAt,
+    };
+    const attempt =
+      (unit.error !== undefined && sameHook(unit.error.hook, info) ? unit.error.attempts : 0) + 1;
+    const name =
+      info.kind === "action"
+        ? `action:${model.actions[info.actionId]?.name ?? "?"}`
+        : hookName(info);
+    setAgentStatus(
+      unit,
+      "executing",
+      info.kind === "action" ? `running action ${name.slice(7)}` : `running ${name} hook`,
+    );
+    if (info.kind === "install" && unit.workloadStatus.message === "installing agent") {
+      setWorkloadStatus(unit, { status: "maintenance", message: "installing charm software" });
+    }
+    const action = info.kind === "action" ? model.actions[info.actionId] : undefined;
+    if (action !== undefined) {
+      action.status = "running";
+      action.started = startedAt;
+    }
+    let exitCode = 1;
+    let processMs = 0;
+    try {
+      const execution = await runHook(this, run);
+      processMs = execution.outcome.durationMs;
+      exitCode = execution.outcome.exitCode;
+      if (this.closed || this.state.models[ref.model]?.units[ref.unit] === undefined) return;
+      if (action !== undefined) {
+        this.finishAction(action, execution.outcome, unit.name);
+      }
+      if (exitCode === 0) {
+        const result = commitHookContext(this.state, run, execution.before, execution.after, {
+          meta: this.meta(ref.model, unit.app),
+          now: Date.now(),
+          storageLocation: (m, u, id) => this.storageLocation(m, u, id),
+        });
+        await this.hookDone(run);
+        for (const id of result.peerAppWrites) {
+          const local = unit.agent.relations[String(id)];
+          const side = this.state.relations.find((r) => r.id === id)?.sides[0];
+          if (local !== undefined && side !== undefined) local.appVersion = side.appVersion;
+        }
+        if (info.kind === "secret-rotate") this.afterRotate(run, result.newRevisions);
+        if (info.kind === "config-changed") refreshAddresses(this.state, ref.model, unit.name);
+        if (unit.error !== undefined && sameHook(unit.error.hook, info)) delete unit.error;
+      } else if (info.kind !== "action") {
+        this.failHook(unit, info, attempt, execution.outcome.stderr);
+      }
+    } catch (e) {
+      this.log({
+        time: Date.now(),
+        model: ref.model,
+        unit: ref.unit,
+        logger: `juju.worker.uniter`,
+        level: "ERROR",
+        message: `cannot run ${name}: ${(e as Error).stack ?? String(e)}`,
+      });
+      if (info.kind !== "action") this.failHook(unit, info, attempt, (e as Error).message);
+      else if (action !== undefined) {
+        action.status = "failed";
+        action.message = (e as Error).message;
+        this.notifyAction(action);
+      }
+    } finally {
+      const live = this.state.models[ref.model]?.units[ref.unit];
+      if (live !== undefined && live.agentStatus.status === "executing") {
+        setAgentStatus(
+          live,
+          live.error !== undefined ? "error" : "idle",
+          live.error !== undefined ? errorMessage(live.error.hook) : "",
+        );
+      }
+      const durationMs = Date.now() - startedAt;
+      this.hooks.push({
+        seq: ++this.seq,
+        model: ref.model,
+        unit: ref.unit,
+        hook: name,
+        ...("remoteUnit" in info && info.remoteUnit !== undefined
+          ? { remoteUnit: info.remoteUnit }
+          : {}),
+        ...(info.kind === "relation-departed" && info.departingUnit !== undefined
+          ? { departingUnit: info.departingUnit }
+          : {}),
+        ...("relationId" in info ? { relationId: info.relationId } : {}),
+        exitCode,
+        attempt,
+        startedAt,
+        durationMs,
+        overheadMs: Math.max(0, durationMs - processMs),
+      });
+      this.reap();
+      this.save();
+    }
+  }
+
+  /** Marks a hook done and does what only the controller can do after it. */
+  async hookDone(run: HookRun): Promise<void> {
+    const model = mustModel(this.state, run.model);
+    const unit = mustUnit(model, run.unit);
+    markDone(this.state, run, Date.now());
+    const info = run.info;
+    if (info.kind === "start" && unit.workloadStatus.message === "installing charm software") {
+      // Juju moves a unit whose charm set no status from maintenance to unknown.
+      setWorkloadStatus(unit, { status: "unknown", message: "" });
+    }
+    if (info.kind === "stop" && unit.replacePod === true) {
+      delete unit.replacePod;
+      await this.replacePod(run.model, unit.name);
+    }
+    if (info.kind === "remove") await this.removeUnitNow(run.model, unit.name);
+    if (info.kind === "relation-broken") this.cleanupRelations();
+  }
+
+  private failHook(unit: UnitState, info: HookInfo, attempt: number, stderr: string): void {
+    const now = Date.now();
+    const delay =
+      Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS) * this.options.timeScale;
+    unit.error = {
+      hook: info,
+      attempts: attempt,
+      since: unit.error?.since ?? now,
+      ...(this.options.retryHooks ? { retryAt: now + delay } : {}),
+    };
+    const model = this.modelOfUnit(unit);
+    const message = errorMessage(info);
+    setAgentStatus(unit, "error", message);
+    unit.statusHistory.push({ kind: "workload", status: "error", message, since: now });
+    this.log({
+      time: now,
+      model: model?.name ?? "",
+      unit: unit.name,
+      logger: "juju.worker.uniter.operation",
+      level: "ERROR",
+      message: `hook ${JSON.stringify(hookName(info))} (via hook dispatching script: dispatch) failed: ${stderr.trim().split("\n").pop() ?? "exit status 1"}`,
+    });
+  }
+
+  private modelOfUnit(unit: UnitState): ModelState | undefined {
+    return Object.values(this.state.models).find((m) => m.units[unit.name] === unit);
+  }
+
+  private finishAction(
+    action: ActionState,
+    outcome: { exitCode: number; stdout: string; stderr: string; missing: boolean },
+    unit: string,
+  ): void {
+    action.stdout = outcome.stdout;
+    action.stderr = outcome.stderr;
+    action.returnCode = outcome.exitCode;
+    action.completed = Date.now();
+    if (outcome.missing) {
+      action.status = "failed";
+      action.message = `action not implemented on unit ${JSON.stringify(unit)}`;
+    } else if (outcome.exitCode !== 0) {
+      action.status = "failed";
+      action.message ??= `exit status ${outcome.exitCode}`;
+    } else {
+      action.status = action.message !== undefined ? "failed" : "completed";
+    }
+    this.notifyAction(action);
+  }
+
+  private notifyAction(action: ActionState): void {
+    for (const resolve of this.actionWaiters.get(action.id) ?? []) resolve(action);
+    this.actionWaiters.delete(action.id);
+  }
+
+  /** Resolves once the action has finished (completed, failed or aborted). */
+  waitAction(action: ActionState): Promise<ActionState> {
+    if (action.status !== "pending" && action.status !== "running") return Promise.resolve(action);
+    return new Promise((resolve) => {
+      const list = this.actionWaiters.get(action.id) ?? [];
+      list.push(resolve);
+      this.actionWaiters.set(action.id, list);
+    });
+  }
+
+  private afterRotate(run: HookRun, newRevisions: string[]): void {
+    if (run.info.kind !== "secret-rotate") return;
+    const secret = this.state.models[run.info.model]?.secrets[run.info.xid];
+    if (secret === undefined) return;
+    const period = secret.rotate !== undefined ? rotationDelayMs(secret.rotate) : undefined;
+    if (period === undefined) delete secret.rotateAt;
+    // Juju repeats secret-rotate until the owner makes a new revision.
+    else
+      secret.rotateAt =
+        Date.now() +
+        (newRevisions.includes(secret.xid) ? period : RETRY_MAX_MS * this.options.timeScale);
+  }
+
+  // ---- units -------------------------------------------------------------------------------
+
+  /** A made-up address when networking is off. */
+  syntheticAddress(): string {
+    const i = this.state.nextAddress++;
+    return `10.1.${Math.floor(i / 250)}.${(i % 250) + 2}`;
+  }
+
+  /** Creates `count` units of an application (pods or machines), with storage and leader. */
+  async addUnits(modelName: string, appName: string, count: number): Promise<string[]> {
+    const model = mustModel(this.state, modelName);
+    const app = mustApp(model, appName);
+    const meta = this.meta(modelName, appName);
+    const names: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const number = app.nextUnit++;
+      const name = `${appName}/${number}`;
+      const now = Date.now();
+      const unit: UnitState = {
+        name,
+        app: appName,
+        number,
+        life: "alive",
+        address: "",
+        workloadStatus: { status: "waiting", message: "installing agent", since: now },
+        agentStatus: { status: "allocating", message: "", since: now },
+        statusHistory: [],
+        workloadVersion: "",
+        charmState: null,
+        openedPorts: [],
+        storage: [],
+        nextStorage: {},
+        workloadEvents: [],
+        pendingActions: [],
+        podPending: true,
+        agent: newAgentState(),
+      };
+      model.units[name] = unit;
+      for (const storage of meta.storages.values()) {
+        unit.nextStorage[storage.name] = 1;
+        const id = `${storage.name}/0`;
+        unit.storage.push({
+          id,
+          kind: storage.type,
+          location: this.storageLocation(modelName, name, id),
+        });
+      }
+      if (app.leader === null) {
+        app.leader = name;
+        app.leaderSettingsVersion += 1;
+      }
+      names.push(name);
+    }
+    for (const name of names) await this.startPod(modelName, name);
+    return names;
+  }
+
+  /** Gives a unit its pod: network namespace and address, workload containers. */
+  async startPod(modelName: string, unitName: string): Promise<void> {
+    const model = mustModel(this.state, modelName);
+    const unit = mustUnit(model, unitName);
+    if (this.network !== undefined) {
+      const net = await this.network.addUnit({
+        model: modelName,
+        app: unit.app,
+        unit: unit.number,
+        kind: model.type === "kubernetes" ? "kubernetes" : "machine",
+      });
+      unit.address = net.address;
+    } else if (unit.address === "") {
+      unit.address = this.syntheticAddress();
+    }
+    const meta = this.meta(modelName, unit.app);
+    if (this.workloads !== undefined && meta.containers.size > 0) {
+      const app = mustApp(model, unit.app);
+      const namespace = this.namespace(modelName, unitName);
+      await this.workloads.startUnit(
+        { model: modelName, unit: unitName, ...(namespace !== undefined ? { namespace } : {}) },
+        [...meta.containers.values()].map((c) => ({
+          name: c.name,
+          ...(c.resource !== undefined && app.resources[c.resource] !== undefined
+            ? { image: app.resources[c.resource] }
+            : {}),
+          mounts: c.mounts.flatMap((m) => {
+            const storage = unit.storage.find((s) => s.id.split("/")[0] === m.storage);
+            return storage === undefined
+              ? []
+              : [{ source: storage.location, location: m.location }];
+          }),
+        })),
+      );
+      this.withContainers.add(`${modelName}:${unitName}`);
+    }
+    unit.podPending = false;
+  }
+
+  /** Tears a unit's pod down and brings a new one up (new address, fresh containers). */
+  async replacePod(modelName: string, unitName: string): Promise<void> {
+    const unit = mustUnit(mustModel(this.state, modelName), unitName);
+    unit.podPending = true;
+    await this.stopPod(modelName, unitName);
+    if (this.network === undefined) unit.address = this.syntheticAddress();
+    await this.startPod(modelName, unitName);
+  }
+
+  private async stopPod(modelName: string, unitName: string): Promise<void> {
+    this.withContainers.delete(`${modelName}:${unitName}`);
+    await this.workloads?.stopUnit({ model: modelName, unit: unitName });
+    await this.network?.removeUnit({ model: modelName, unit: unitName });
+  }
+
+  /** Marks a unit dying: it leaves every scope and tears down (or goes at once if never installed). */
+  async killUnit(modelName: string, unitName: string): Promise<void> {
+    const unit = mustUnit(mustModel(this.state, modelName), unitName);
+    if (unit.life === "dying") return;
+    unit.life = "dying";
+    unit.workloadEvents = [];
+    unit.agent.queue = [];
+    leaveScopes(this.state, modelName, unitName);
+    this.scheduler.kick();
+  }
+
+  /** Removes dying units that never installed (they have nothing to tear down). */
+  reap(): void {
+    const busy = new Set(this.scheduler.busy());
+    for (const model of Object.values(this.state.models)) {
+      for (const unit of Object.values(model.units)) {
+        if (
+          unit.life === "dying" &&
+          !unit.agent.installed &&
+          !busy.has(`${model.name}:${unit.name}`)
+        ) {
+          void this.removeUnitNow(model.name, unit.name).then(() => this.scheduler.kick());
+        }
+      }
+    }
+  }
+
+  /** Deletes a unit: its pod, directories, pending actions; elects a new leader if needed. */
+  async removeUnitNow(modelName: string, unitName: string): Promise<void> {
+    const model = this.state.models[modelName];
+    const unit = model?.units[unitName];
+    if (model === undefined || unit === undefined) return;
+    delete model.units[unitName];
+    for (const id of unit.pendingActions) {
+      const action = model.actions[id];
+      if (action !== undefined && action.status === "pending") {
+        action.status = "aborted";
+        action.message = `unit ${JSON.stringify(unitName)} was removed`;
+        this.notifyAction(action);
+      }
+    }
+    const app = model.applications[unit.app];
+    if (app !== undefined && app.leader === unitName) {
+      const next = unitsOf(model, app.name).find((u) => u.life === "alive");
+      app.leader = next?.name ?? null;
+      app.leaderSettingsVersion += 1;
+    }
+    await this.stopPod(modelName, unitName);
+    rmSync(this.unitDir(modelName, unitName), { recursive: true, force: true });
+    this.cleanupRelations();
+    if (app !== undefined && app.life === "dying" && unitsOf(model, app.name).length === 0) {
+      this.removeApplicationNow(modelName, app.name);
+    }
+    this.save();
+    this.scheduler.kick();
+  }
+
+  /** Deletes an application with no units left, and its offers. */
+  removeApplicationNow(modelName: string, appName: string): void {
+    const model = mustModel(this.state, modelName);
+    for (const rel of relationsOfApp(this.state, modelName, appName)) rel.life = "dying";
+    delete model.applications[appName];
+    for (const [name, offer] of Object.entries(model.offers)) {
+      if (offer.app === appName) delete model.offers[name];
+    }
+    this.cleanupRelations();
+  }
+
+  /**
+   * Deletes dying relations no unit still knows, and the secret grants tied to them.
+   */
+  cleanupRelations(): void {
+    const known = new Set<number>();
+    for (const model of Object.values(this.state.models)) {
+      for (const unit of Object.values(model.units)) {
+        for (const id of Object.keys(unit.agent.relations)) known.add(Number(id));
+      }
+    }
+    const gone = new Set<number>();
+    this.state.relations = this.state.relations.filter((rel) => {
+      const live = rel.sides.every(
+        (s) => this.state.models[s.model]?.applications[s.app] !== undefined,
+      );
+      if ((rel.life === "dying" || !live) && !known.has(rel.id)) {
+        gone.add(rel.id);
+        return false;
+      }
+      return true;
+    });
+    if (gone.size === 0) return;
+    for (const model of Object.values(this.state.models)) {
+      for (const secret of Object.values(model.secrets)) {
+        secret.grants = secret.grants.filter((g) => !gone.has(g.relationId));
+      }
+    }
+  }
+
+  private onWorkloadEvent(event: WorkloadEvent): void {
+    const unit = this.state.models[event.model]?.units[event.unit];
+    if (unit === undefined || unit.life !== "alive") return;
+    const info: HookInfo =
+      event.kind === "pebble-ready"
+        ? { kind: "pebble-ready", container: event.container }
+        : event.kind === "pebble-custom-notice"
+          ? { kind: "pebble-custom-notice", container: event.container, notice: event.notice }
+          : { kind: event.kind, container: event.container, checkName: event.checkName };
+    unit.workloadEvents.push(info);
+    this.scheduler.kick();
+  }
+
+  // ---- errors ------------------------------------------------------------------------------
+
+  /** Units whose last hook failed. */
+  errors(): UnitErrorReport[] {
+    const out: UnitErrorReport[] = [];
+    for (const model of Object.values(this.state.models)) {
+      for (const unit of Object.values(model.units)) {
+        if (unit.error === undefined) continue;
+        out.push({
+          model: model.name,
+          unit: unit.name,
+          hook: hookName(unit.error.hook),
+          message: errorMessage(unit.error.hook),
+          attempts: unit.error.attempts,
+        });
+      }
+    }
+    return out;
+  }
+
+  // ---- shutdown ----------------------------------------------------------------------------
+
+  /** Kills running hooks, stops scheduling, stops pods and the tool server. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.save();
+    this.closed = true;
+    for (const p of this.processes) p.kill();
+    await this.scheduler.close();
+    this.workloadUnsubscribe?.();
+    const errors: unknown[] = [];
+    for (const model of Object.values(this.state.models)) {
+      for (const unit of Object.keys(model.units)) {
+        await this.workloads
+          ?.stopUnit({ model: model.name, unit })
+          .catch((e: unknown) => errors.push(e));
+      }
+    }
+    for (const [id, list] of this.actionWaiters) {
+      for (const model of Object.values(this.state.models)) {
+        const action = model.actions[id];
+        if (action !== undefined) for (const resolve of list) resolve(action);
+      }
+    }
+    this.actionWaiters.clear();
+    await this.server.close().catch((e: unknown) => errors.push(e));
+    if (errors.length > 0) throw errors[0];
+  }
+}
+
+function existsDir(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function sameHook(a: HookInfo, b: HookInfo): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The status message of a unit whose hook failed: `hook failed: "<hook>"`.
+ *
+ * @example
+ * ```ts
+ * errorMessage({ kind: "install" }); // 'hook failed: "install"'
+ * ```
+ */
+export function errorMessage(info: HookInfo): string {
+  return `hook failed: ${JSON.stringify(hookName(info))}`;
+}
+
+function setWorkloadStatus(unit: UnitState, s: StatusData): void {
+  const now = Date.now();
+  unit.workloadStatus = { status: s.status, message: s.message, since: now };
+  unit.statusHistory.push({ kind: "workload", status: s.status, message: s.message, since: now });
+  if (unit.statusHistory.length > 200)
+    unit.statusHistory.splice(0, unit.statusHistory.length - 200);
+}
+
+function setAgentStatus(
+  unit: UnitState,
+  status: UnitState["agentStatus"]["status"],
+  message: string,
+): void {
+  if (unit.agentStatus.status === status && unit.agentStatus.message === message) return;
+  const now = Date.now();
+  unit.agentStatus = { status, message, since: now };
+  unit.statusHistory.push({ kind: "juju", status, message, since: now });
+  if (unit.statusHistory.length > 200)
+    unit.statusHistory.splice(0, unit.statusHistory.length - 200);
+}

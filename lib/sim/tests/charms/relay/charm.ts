@@ -1,0 +1,95 @@
+/** The relay test charm (see charmcraft.yaml): small, and does what the local-model tests ask. */
+import {
+  type ActionEvent,
+  ActiveStatus,
+  CharmBase,
+  type CharmContext,
+  type CollectStatusEvent,
+  type RelationEvent,
+  type SecretChangedEvent,
+  type SecretRemoveEvent,
+  SecretNotFoundError,
+} from "../../../../ops/index.js";
+
+const SECRET_LABEL = "relay-token";
+
+/** The relay charm. */
+export class RelayCharm extends CharmBase {
+  constructor(ctx: CharmContext) {
+    super(ctx);
+    const fail = this.config.string("fail-hook");
+    if (fail && fail === ctx.juju.event.name) throw new Error(`failing ${fail}, as configured`);
+    this.observe(this.on.relation("source").joined, this.onSourceJoined);
+    this.observe(this.on.relation("sink").changed, this.onSinkChanged);
+    this.observe(this.on.secretChanged, this.onSecretChanged);
+    this.observe(this.on.secretRemove, this.onSecretRemove);
+    this.observe(this.on.action("echo"), this.onEcho);
+    this.observe(this.on.action("fail"), (e: ActionEvent) => e.fail("failed on request"));
+    this.observe(this.on.action("set-data"), this.onSetData);
+    this.observe(this.on.action("set-app-data"), this.onSetAppData);
+    this.observe(this.on.action("rotate"), this.onRotate);
+    this.observe(this.on.collectUnitStatus, (e: CollectStatusEvent) =>
+      e.addStatus(new ActiveStatus("ready")),
+    );
+  }
+
+  private allRelations() {
+    return ["source", "sink", "peers"].flatMap((ep) => this.model.relations(ep));
+  }
+
+  onSourceJoined(event: RelationEvent): void {
+    if (!this.config.boolean("share-secret") || !this.unit.isLeader()) return;
+    let secret;
+    try {
+      secret = this.model.getOwnedSecret({ label: SECRET_LABEL }, "app");
+    } catch (e) {
+      if (!(e instanceof SecretNotFoundError)) throw e;
+      secret = this.app.addSecret({ token: "token-1" }, { label: SECRET_LABEL });
+    }
+    secret.grant(event.relation);
+    event.relation.data(this.app).set("secret-id", secret.id!);
+  }
+
+  onSinkChanged(event: RelationEvent): void {
+    const id = event.app ? event.relation.data(event.app).get("secret-id") : undefined;
+    if (!id) return;
+    const content = this.model.getSecret({ id }).getContent();
+    this.log.info(`token has ${content.token?.length ?? 0} characters`);
+  }
+
+  onSecretChanged(event: SecretChangedEvent): void {
+    const content = event.secret.getContent({ refresh: true });
+    this.log.info(`secret changed: token has ${content.token?.length ?? 0} characters`);
+  }
+
+  onSecretRemove(event: SecretRemoveEvent): void {
+    if (event.revision !== undefined) event.secret.removeRevision(event.revision);
+  }
+
+  onEcho(event: ActionEvent): void {
+    event.log("echoing");
+    const times = Number(event.params.times ?? 1);
+    event.setResults({ echo: String(event.params.value).repeat(times), unit: this.unit.name });
+  }
+
+  onSetData(event: ActionEvent): void {
+    for (const rel of this.allRelations()) {
+      rel.data(this.unit).set(String(event.params.key), String(event.params.value));
+    }
+  }
+
+  onSetAppData(event: ActionEvent): void {
+    if (!this.unit.isLeader()) return event.fail("not the leader");
+    for (const rel of this.allRelations()) {
+      rel.data(this.app).set(String(event.params.key), String(event.params.value));
+    }
+  }
+
+  onRotate(event: ActionEvent): void {
+    if (!this.unit.isLeader()) return event.fail("not the leader");
+    const secret = this.model.getOwnedSecret({ label: SECRET_LABEL }, "app");
+    const next = Number((secret.peekContent().token ?? "token-1").split("-")[1]) + 1;
+    secret.setContent({ token: `token-${next}` });
+    event.setResults({ token: `token-${next}` });
+  }
+}
