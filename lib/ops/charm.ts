@@ -41,6 +41,12 @@ export abstract class CharmObject {
   readonly framework: Framework;
   readonly model: Model;
   readonly log: JujuLogger;
+  /** The charm's metadata. */
+  readonly meta: CharmMeta;
+  /** The Juju environment of this dispatch. */
+  readonly juju: JujuContext;
+  /** The charm's event sources, for library objects that observe Juju events. */
+  readonly charmEvents: CharmEvents;
   /** Identifies this object in deferred events and stored state; keep it stable. */
   readonly handlePath: string;
   /** @internal */
@@ -55,6 +61,9 @@ export abstract class CharmObject {
     this.framework = this.ctx.framework;
     this.model = this.ctx.model;
     this.log = this.ctx.log;
+    this.meta = this.ctx.meta;
+    this.juju = this.ctx.juju;
+    this.charmEvents = this.ctx.on;
     this.handlePath = parent instanceof CharmObject ? `${parent.handlePath}/${key}` : key;
   }
 
@@ -92,12 +101,10 @@ export abstract class CharmObject {
 /** The base class of a charm. */
 export abstract class CharmBase extends CharmObject {
   readonly on: CharmEvents;
-  readonly meta: CharmMeta;
 
   constructor(ctx: CharmContext) {
     super(ctx, "charm");
     this.on = ctx.on;
-    this.meta = ctx.meta;
   }
 
   /** This unit. */

@@ -11,8 +11,6 @@ import type { ContainerState } from "./state.js";
 interface Entry {
   spec: ContainerState;
   pebble: InMemoryPebble;
-  /** Layers added, by label, in order. */
-  layers: Record<string, unknown>;
   /** Settles when the Pebble holds what the State says. */
   ready: Promise<void>;
 }
@@ -58,18 +56,13 @@ export class TestContainers {
     let entry = this.entries.get(name);
     if (!entry) {
       const pebble = new InMemoryPebble({ socketPath: `/charm/containers/${name}/pebble.socket` });
-      entry = {
-        spec,
-        pebble,
-        layers: { ...spec.layers },
-        ready: TestContainers.seed(spec, pebble),
-      };
+      entry = { spec, pebble, ready: TestContainers.seed(spec, pebble) };
       this.entries.set(name, entry);
     }
     return this.recorder(entry);
   }
 
-  /** The charm's view of a Pebble: each call waits for the seed; layers and execs are recorded. */
+  /** The charm's view of a Pebble: each call waits for the seed; commands run are recorded. */
   private recorder(entry: Entry): Pebble {
     const history = this.execHistory;
     const target = entry.pebble as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -79,7 +72,6 @@ export class TestContainers {
         if (typeof fn !== "function") return undefined;
         return async (...args: unknown[]) => {
           await entry.ready;
-          if (prop === "addLayer") entry.layers[args[0] as string] = args[1];
           if (prop === "exec" || prop === "spawn") history.push([...(args[0] as string[])]);
           return fn.apply(entry.pebble, args);
         };
@@ -111,7 +103,8 @@ export class TestContainers {
       p.setConnected(spec.canConnect);
       out.push({
         ...spec,
-        layers: { ...entry.layers },
+        // The layers as Pebble holds them: a combined layer is the merge, not the last one sent.
+        layers: Object.fromEntries(p.layerList().map((l) => [l.label, l.layer])),
         serviceStatuses: Object.fromEntries(services.map((s) => [s.name, s.current])),
         files,
       });

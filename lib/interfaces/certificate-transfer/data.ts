@@ -19,7 +19,14 @@ import {
 } from "../common/databag.js";
 import { pyJsonDumps } from "../tls-certificates/python-json.js";
 
-/** The interface name in metadata and in error messages. */
+/**
+ * The interface name in metadata and in error messages.
+ *
+ * @example
+ * ```ts
+ * new InterfaceDataError({ interfaceName: INTERFACE, relation: "ep:1", owner: "app" }, "field", "is missing");
+ * ```
+ */
 export const INTERFACE = "certificate_transfer";
 
 /**
@@ -46,7 +53,14 @@ export function requirerSpeaksV1(bag: Record<string, string>): boolean {
   return bag.version === "1";
 }
 
-/** The certificates, deduplicated and sorted (the Python library sends a set; order means nothing). */
+/**
+ * The certificates, deduplicated and sorted (the Python library sends a set; order means nothing).
+ *
+ * @example
+ * ```ts
+ * certificateSet([b, a, a]); // [a, b]
+ * ```
+ */
 export function certificateSet(certs: Iterable<string>): string[] {
   return [...new Set([...certs].map((c) => c.trim()).filter((c) => c !== ""))].sort();
 }

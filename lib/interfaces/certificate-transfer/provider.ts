@@ -16,13 +16,28 @@ import { CharmObject } from "../../ops/charm.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { renderProviderAppBag, renderProviderUnitBagV0, requirerSpeaksV1 } from "./data.js";
 
-/** Options of {@link CertificateTransferProvider}. */
+/**
+ * Options of {@link CertificateTransferProvider}.
+ *
+ * @example
+ * ```ts
+ * new CertificateTransferProvider(this, "send-ca-cert", { certificates: () => [caPem] } satisfies CertificateTransferProviderOptions);
+ * ```
+ */
 export interface CertificateTransferProviderOptions {
   /** The certificates to send; when given, they are sent on every relation event of the endpoint. */
   certificates?: () => Iterable<string>;
 }
 
-/** The provider side of `certificate_transfer` v1, with v0 fallback. */
+/**
+ * The provider side of `certificate_transfer` v1, with v0 fallback.
+ *
+ * @example
+ * ```ts
+ * const sendCa = new CertificateTransferProvider(this, "send-ca-cert");
+ * sendCa.publish([caPem]);
+ * ```
+ */
 export class CertificateTransferProvider extends CharmObject {
   constructor(
     charm: CharmBase,
@@ -45,7 +60,7 @@ export class CertificateTransferProvider extends CharmObject {
   }
 
   private live(): Relation[] {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return this.model
       .relations(this.endpoint)
       .filter(

@@ -31,7 +31,14 @@ import {
   renderRequirerBag,
 } from "./data.js";
 
-/** The set of certificates on a relation changed (and is not empty). */
+/**
+ * The set of certificates on a relation changed (and is not empty).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.cas.on.certificatesAvailable, (e: CertificatesAvailableEvent) => trust(e.certificates));
+ * ```
+ */
 export class CertificatesAvailableEvent extends RelationEvent {
   certificates: string[] = [];
 
@@ -45,16 +52,38 @@ export class CertificatesAvailableEvent extends RelationEvent {
   }
 }
 
-/** A relation's certificates are gone (relation broken, or the provider sent none). */
+/**
+ * A relation's certificates are gone (relation broken, or the provider sent none).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.cas.on.certificatesRemoved, (e: CertificatesRemovedEvent) => this.reconcile());
+ * ```
+ */
 export class CertificatesRemovedEvent extends RelationEvent {}
 
-/** One relation's certificates, or the error in its data. */
+/**
+ * One relation's certificates, or the error in its data.
+ *
+ * @example
+ * ```ts
+ * const s: TransferState = this.cas.stateOf(relation);
+ * ```
+ */
 export type TransferState =
   | { relation: Relation; state: "waiting" }
   | { relation: Relation; state: "invalid"; error: InterfaceDataError }
   | { relation: Relation; state: "ready"; certificates: string[] };
 
-/** The requirer side of `certificate_transfer` v1, with v0 fallback. */
+/**
+ * The requirer side of `certificate_transfer` v1, with v0 fallback.
+ *
+ * @example
+ * ```ts
+ * const cas = new CertificateTransferRequirer(this, "receive-ca-cert");
+ * cas.allCertificates();
+ * ```
+ */
 export class CertificateTransferRequirer extends CharmObject {
   /** Events this object emits. */
   readonly on: {
@@ -93,7 +122,7 @@ export class CertificateTransferRequirer extends CharmObject {
 
   /** The live relations (a relation being broken does not count). */
   get relations(): Relation[] {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return this.model
       .relations(this.endpoint)
       .filter(

@@ -108,7 +108,7 @@ export class GrafanaDashboardProvider extends CharmObject {
       "dashboard_status_changed",
       () => new DashboardStatusChangedEvent(),
     );
-    const on = this.ctx.on;
+    const on = this.charmEvents;
     this.observe(on.leaderElected, this.onForcedRefresh);
     this.observe(on.upgradeCharm, this.onForcedRefresh);
     this.observe(on.configChanged, this.onRefresh);
@@ -154,7 +154,7 @@ export class GrafanaDashboardProvider extends CharmObject {
   }
 
   private get charmName(): string {
-    return this.ctx.meta.name;
+    return this.meta.name;
   }
 
   private get topology(): TemplateTopology {
@@ -167,7 +167,7 @@ export class GrafanaDashboardProvider extends CharmObject {
   }
 
   private get dashboardsPath(): string {
-    return this.opts.dashboardsPath ?? join(this.ctx.juju.charmDir, "src", "grafana_dashboards");
+    return this.opts.dashboardsPath ?? join(this.juju.charmDir, "src", "grafana_dashboards");
   }
 
   /**
@@ -221,7 +221,7 @@ export class GrafanaDashboardProvider extends CharmObject {
     const out: Record<string, DashboardTemplate> = {};
     const inject = this.opts.injectDropdowns ?? true;
     const used = new Set<string>();
-    const charmDir = this.ctx.juju.charmDir;
+    const charmDir = this.juju.charmDir;
     for (const file of this.dashboardFiles()) {
       let parsed: unknown;
       try {
@@ -279,7 +279,7 @@ export class GrafanaDashboardProvider extends CharmObject {
   }
 
   private relations(): Relation[] {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const broken =
       juju.event.kind === "relation" && juju.event.phase === "broken"
         ? juju.relation?.id

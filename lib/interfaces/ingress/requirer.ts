@@ -129,7 +129,7 @@ export class IngressRequirer extends CharmObject {
     this.stored = this.storedState("_stored", { currentUrl: "" });
     this.ready = this.defineEvent("ready", () => new IngressReadyEvent());
     this.revoked = this.defineEvent("revoked", () => new IngressRevokedEvent());
-    const on = this.ctx.on;
+    const on = this.charmEvents;
     const rel = on.relation(endpoint);
     this.observe(rel.created, this.onRelationEvent);
     this.observe(rel.joined, this.onRelationEvent);
@@ -141,7 +141,7 @@ export class IngressRequirer extends CharmObject {
   }
 
   private liveRelations(): Relation[] {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const broken =
       juju.event.kind === "relation" && juju.event.phase === "broken"
         ? juju.relation?.id
@@ -194,7 +194,7 @@ export class IngressRequirer extends CharmObject {
   private async onBroken(): Promise<void> {
     this.stored.data.currentUrl = "";
     const ev = new IngressRevokedEvent();
-    ev.relationId = this.ctx.juju.relation?.id ?? 0;
+    ev.relationId = this.juju.relation?.id ?? 0;
     await this.emit(this.revoked, ev);
   }
 

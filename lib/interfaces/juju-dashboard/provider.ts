@@ -51,7 +51,7 @@ export class JujuDashboardProvider extends CharmObject {
     super(parent, endpoint);
     this.endpoint = endpoint;
     this.opts = opts;
-    const on = this.ctx.on;
+    const on = this.charmEvents;
     const rel = on.relation(endpoint);
     this.observe(rel.created, this.onRefresh);
     this.observe(rel.joined, this.onRefresh);
@@ -71,7 +71,7 @@ export class JujuDashboardProvider extends CharmObject {
   }
 
   private liveRelations(): Relation[] {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const broken =
       juju.event.kind === "relation" && juju.event.phase === "broken"
         ? juju.relation?.id

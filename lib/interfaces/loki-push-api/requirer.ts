@@ -78,7 +78,7 @@ export class LokiPushApiRequirer extends CharmObject {
     super(parent, endpoint);
     this.endpoint = endpoint;
     this.opts = opts;
-    const on = this.ctx.on;
+    const on = this.charmEvents;
     const rel = on.relation(endpoint);
     this.observe(rel.joined, this.onRelationEvent);
     this.observe(rel.changed, this.onRelationEvent);
@@ -96,7 +96,7 @@ export class LokiPushApiRequirer extends CharmObject {
   }
 
   private containerNames(): string[] {
-    return this.opts.containers ?? [...this.ctx.meta.containers.keys()];
+    return this.opts.containers ?? [...this.meta.containers.keys()];
   }
 
   private async onRelationEvent(): Promise<void> {
@@ -108,11 +108,11 @@ export class LokiPushApiRequirer extends CharmObject {
 
   /** The topology of this unit. */
   get topology(): JujuTopology {
-    return JujuTopology.fromModel(this.model, this.ctx.meta.name);
+    return JujuTopology.fromModel(this.model, this.meta.name);
   }
 
   private relations(): Relation[] {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const broken =
       juju.event.kind === "relation" && juju.event.phase === "broken"
         ? juju.relation?.id
@@ -126,7 +126,7 @@ export class LokiPushApiRequirer extends CharmObject {
    * skipped; a unit that has published nothing yet is skipped.
    */
   readEndpoints(): LokiEndpoints {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const departing =
       juju.event.kind === "relation" && juju.event.phase === "departed"
         ? juju.departingUnit
@@ -206,7 +206,7 @@ export class LokiPushApiRequirer extends CharmObject {
     const rules = new AlertRules("logql", topology);
     if (this.opts.forwardAlertRules ?? true) {
       rules.addPath(
-        this.opts.alertRulesPath ?? join(this.ctx.juju.charmDir, "src", "loki_alert_rules"),
+        this.opts.alertRulesPath ?? join(this.juju.charmDir, "src", "loki_alert_rules"),
         {
           recursive: true,
           onError: (file, message) => this.log.error(`alert rules ${file}: ${message}`),

@@ -104,7 +104,7 @@ export class OAuthProvider extends CharmObject {
     this.clientCreated = this.defineEvent("client_created", () => new ClientRequestEvent());
     this.clientChanged = this.defineEvent("client_changed", () => new ClientRequestEvent());
     this.clientDeleted = this.defineEvent("client_deleted", () => new ClientDeletedEvent());
-    const rel = this.ctx.on.relation(endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     this.observe(rel.changed, this.onChanged);
     this.observe(rel.broken, this.onBroken);
   }

@@ -137,7 +137,7 @@ export class OAuthRequirer extends CharmObject {
       "invalid_client_config",
       () => new InvalidClientConfigEvent(),
     );
-    const on = this.ctx.on;
+    const on = this.charmEvents;
     const rel = on.relation(endpoint);
     this.observe(rel.created, this.onPublish);
     this.observe(on.leaderElected, this.onPublish);
@@ -148,7 +148,7 @@ export class OAuthRequirer extends CharmObject {
   }
 
   private liveRelations(): Relation[] {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const broken =
       juju.event.kind === "relation" && juju.event.phase === "broken"
         ? juju.relation?.id

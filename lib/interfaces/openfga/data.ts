@@ -12,10 +12,24 @@
  */
 import { type DataSource, InterfaceDataError, fieldString } from "../common/databag.js";
 
-/** The interface name in metadata and in error messages. */
+/**
+ * The interface name in metadata and in error messages.
+ *
+ * @example
+ * ```ts
+ * new InterfaceDataError({ interfaceName: INTERFACE, relation: "ep:1", owner: "app" }, "field", "is missing");
+ * ```
+ */
 export const INTERFACE = "openfga";
 
-/** The content key of the token secret. */
+/**
+ * The content key of the token secret.
+ *
+ * @example
+ * ```ts
+ * secret.getContent()[TOKEN_KEY];
+ * ```
+ */
 export const TOKEN_KEY = "token";
 
 /**
@@ -42,7 +56,14 @@ export function parseRequirerBag(bag: Record<string, string>): string | undefine
   return fieldString(bag, "store_name");
 }
 
-/** What the provider publishes. */
+/**
+ * What the provider publishes.
+ *
+ * @example
+ * ```ts
+ * const d: ProviderData | undefined = parseProviderBag(bag, src);
+ * ```
+ */
 export interface ProviderData {
   /** Empty or absent until the store exists. */
   storeId?: string;
@@ -142,7 +163,14 @@ export function parseProviderBag(
   };
 }
 
-/** A ready store: where to reach OpenFGA and how to authenticate. Holds the token: never log it. */
+/**
+ * A ready store: where to reach OpenFGA and how to authenticate. Holds the token: never log it.
+ *
+ * @example
+ * ```ts
+ * const store: StoreInfo | undefined = this.openfga.store();
+ * ```
+ */
 export interface StoreInfo {
   storeId: string;
   token: string;

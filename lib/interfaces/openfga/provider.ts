@@ -32,7 +32,14 @@ import {
   renderProviderBag,
 } from "./data.js";
 
-/** A requirer asked for a store (emitted on the leader, which alone creates stores). */
+/**
+ * A requirer asked for a store (emitted on the leader, which alone creates stores).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.openfga.on.storeRequested, (e: StoreRequestedEvent) => createStore(e.storeName));
+ * ```
+ */
 export class StoreRequestedEvent extends RelationEvent {
   storeName = "";
 
@@ -54,10 +61,25 @@ function secretUri(id: string): string {
   return id.startsWith("secret:") ? id : `secret:${id}`;
 }
 
-/** The label of the app-owned token secret, as the Python openfga-k8s charm names it. */
+/**
+ * The label of the app-owned token secret, as the Python openfga-k8s charm names it.
+ *
+ * @example
+ * ```ts
+ * this.model.getOwnedSecret({ label: TOKEN_SECRET_LABEL }, "app");
+ * ```
+ */
 export const TOKEN_SECRET_LABEL = "token";
 
-/** The provider side of `openfga` v1. */
+/**
+ * The provider side of `openfga` v1.
+ *
+ * @example
+ * ```ts
+ * const fga = new OpenFgaProvider(this, "openfga");
+ * fga.updateUrls({ httpApiUrl, grpcApiUrl });
+ * ```
+ */
 export class OpenFgaProvider extends CharmObject {
   /** Events this object emits. */
   readonly on: { storeRequested: EventSource<StoreRequestedEvent> };
@@ -85,7 +107,7 @@ export class OpenFgaProvider extends CharmObject {
 
   /** The live relations and the store each asks for (undefined until asked). */
   requests(): { relation: Relation; storeName: string | undefined }[] {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return this.model
       .relations(this.endpoint)
       .filter(

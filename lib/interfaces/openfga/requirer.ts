@@ -34,21 +34,56 @@ import {
   renderRequirerBag,
 } from "./data.js";
 
-/** The store exists and the token is readable (first time on a relation). */
+/**
+ * The store exists and the token is readable (first time on a relation).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.openfga.on.storeCreated, (e: StoreCreatedEvent) => this.reconcile());
+ * ```
+ */
 export class StoreCreatedEvent extends RelationEvent {}
-/** The store id, a URL or the token changed after the store was created. */
+/**
+ * The store id, a URL or the token changed after the store was created.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.openfga.on.storeChanged, (e: StoreChangedEvent) => this.reconcile());
+ * ```
+ */
 export class StoreChangedEvent extends RelationEvent {}
-/** The relation is being removed. */
+/**
+ * The relation is being removed.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.openfga.on.storeRemoved, (e: StoreRemovedEvent) => this.reconcile());
+ * ```
+ */
 export class StoreRemovedEvent extends RelationEvent {}
 
-/** Where the requirer stands. */
+/**
+ * Where the requirer stands.
+ *
+ * @example
+ * ```ts
+ * const r: StoreReadiness = this.openfga.readiness();
+ * ```
+ */
 export type StoreReadiness =
   | { state: "absent" }
   | { state: "waiting"; reason: string }
   | { state: "invalid"; error: InterfaceDataError }
   | { state: "ready"; store: StoreInfo };
 
-/** Options of {@link OpenFgaRequirer}. */
+/**
+ * Options of {@link OpenFgaRequirer}.
+ *
+ * @example
+ * ```ts
+ * new OpenFgaRequirer(this, "openfga", { storeName: "jimm" } satisfies OpenFgaRequirerOptions);
+ * ```
+ */
 export interface OpenFgaRequirerOptions {
   storeName: string;
   /** Whether a missing relation blocks the charm in {@link OpenFgaRequirer.status}. Default true. */
@@ -57,7 +92,15 @@ export interface OpenFgaRequirerOptions {
 
 type Seen = { fingerprint: string; secretId: string };
 
-/** The requirer side of `openfga` v1. */
+/**
+ * The requirer side of `openfga` v1.
+ *
+ * @example
+ * ```ts
+ * const fga = new OpenFgaRequirer(this, "openfga", { storeName: "jimm" });
+ * const store = fga.store();
+ * ```
+ */
 export class OpenFgaRequirer extends CharmObject {
   /** Events this object emits. */
   readonly on: {
@@ -92,7 +135,7 @@ export class OpenFgaRequirer extends CharmObject {
 
   /** The live relation, if any (a relation being broken does not count). */
   get relation(): Relation | undefined {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return this.model
       .relations(this.endpoint)
       .find(

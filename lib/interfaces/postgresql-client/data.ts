@@ -22,12 +22,24 @@ import {
 } from "../common/databag.js";
 import { pyJsonDumps } from "../tls-certificates/python-json.js";
 
-/** The interface name in metadata and in error messages. */
+/**
+ * The interface name in metadata and in error messages.
+ *
+ * @example
+ * ```ts
+ * new InterfaceDataError({ interfaceName: INTERFACE, relation: "ep:1", owner: "app" }, "field", "is missing");
+ * ```
+ */
 export const INTERFACE = "postgresql_client";
 
 /**
  * The fields a requirer asks to receive through secrets: the `data_interfaces` requirer's default
  * list, in its order. `username` and `password` must be in it.
+ *
+ * @example
+ * ```ts
+ * renderRequest({ database: "jimm", requestedSecrets: DEFAULT_REQUESTED_SECRETS });
+ * ```
  */
 export const DEFAULT_REQUESTED_SECRETS: readonly string[] = [
   "username",
@@ -40,7 +52,14 @@ export const DEFAULT_REQUESTED_SECRETS: readonly string[] = [
   "entity-password",
 ];
 
-/** Which secret ("group") each secret field travels in; anything else goes to `extra`. */
+/**
+ * Which secret ("group") each secret field travels in; anything else goes to `extra`.
+ *
+ * @example
+ * ```ts
+ * SECRET_GROUP_OF["tls-ca"]; // "tls"
+ * ```
+ */
 export const SECRET_GROUP_OF: Readonly<Record<string, SecretGroup>> = {
   username: "user",
   password: "user",
@@ -53,20 +72,46 @@ export const SECRET_GROUP_OF: Readonly<Record<string, SecretGroup>> = {
   "entity-password": "entity",
 };
 
-/** Secret groups of `data_interfaces`. */
+/**
+ * Secret groups of `data_interfaces`.
+ *
+ * @example
+ * ```ts
+ * const g: SecretGroup = "user";
+ * ```
+ */
 export type SecretGroup = "user" | "tls" | "mtls" | "entity" | "extra";
 
-/** The provider bag key that holds a group's secret URI: `secret-user`, `secret-tls`, ... */
+/**
+ * The provider bag key that holds a group's secret URI: `secret-user`, `secret-tls`, ...
+ *
+ * @example
+ * ```ts
+ * secretField("user"); // "secret-user"
+ * ```
+ */
 export const secretField = (group: SecretGroup): string => `secret-${group}`;
 
 /**
  * The label the provider gives a group's secret, `<endpoint>.<relation id>.<group>.secret`, as
  * `data_interfaces` does.
+ *
+ * @example
+ * ```ts
+ * secretLabel("database", 7, "user"); // "database.7.user.secret"
+ * ```
  */
 export const secretLabel = (endpoint: string, relationId: number, group: SecretGroup): string =>
   `${endpoint}.${relationId}.${group}.secret`;
 
-/** What a requirer asks for. */
+/**
+ * What a requirer asks for.
+ *
+ * @example
+ * ```ts
+ * const req: DatabaseRequest = { database: "jimm", extraUserRoles: "admin" };
+ * ```
+ */
 export interface DatabaseRequest {
   /** The database name (`name*` asks for prefix matching). */
   database: string;
@@ -127,7 +172,14 @@ export function parseRequest(
   };
 }
 
-/** One `host:port` endpoint. */
+/**
+ * One `host:port` endpoint.
+ *
+ * @example
+ * ```ts
+ * const primary: Endpoint = connection.endpoints[0]!; // { host, port, text }
+ * ```
+ */
 export interface Endpoint {
   host: string;
   port: number;
@@ -164,7 +216,14 @@ export function parseEndpoints(value: string, src: DataSource, field: string): E
     });
 }
 
-/** A status the provider raised on the relation (`data_interfaces` `raise_status`). */
+/**
+ * A status the provider raised on the relation (`data_interfaces` `raise_status`).
+ *
+ * @example
+ * ```ts
+ * bag.statuses.map((s: RelationStatus) => s.message);
+ * ```
+ */
 export interface RelationStatus {
   code: number;
   message: string;
@@ -181,7 +240,14 @@ const isStatusList = (v: unknown): v is RelationStatus[] =>
       typeof s.resolution === "string",
   );
 
-/** The provider's app bag, before its secrets are read. */
+/**
+ * The provider's app bag, before its secrets are read.
+ *
+ * @example
+ * ```ts
+ * const bag: ProviderBag = parseProviderBag(remoteBag, src);
+ * ```
+ */
 export interface ProviderBag {
   /** Secret URIs by group (`secret-user`, `secret-tls`, ...). */
   secrets: Partial<Record<SecretGroup, string>>;
@@ -259,7 +325,14 @@ export function parseProviderBag(bag: Record<string, string>, src: DataSource): 
   };
 }
 
-/** Everything a workload needs to connect. Holds the password: never log it. */
+/**
+ * Everything a workload needs to connect. Holds the password: never log it.
+ *
+ * @example
+ * ```ts
+ * const c: DatabaseConnection | undefined = this.db.connection();
+ * ```
+ */
 export interface DatabaseConnection {
   /** The database actually created. */
   database: string;
@@ -277,7 +350,14 @@ export interface DatabaseConnection {
   version?: string;
 }
 
-/** The decoded content of the provider's secrets, by group. */
+/**
+ * The decoded content of the provider's secrets, by group.
+ *
+ * @example
+ * ```ts
+ * const contents: SecretContents = { user: { username: "u", password: "p" } };
+ * ```
+ */
 export type SecretContents = Partial<Record<SecretGroup, Record<string, string>>>;
 
 /**
@@ -333,7 +413,14 @@ export function resolveConnection(
   };
 }
 
-/** What a provider publishes for one relation. Holds the password: never log it. */
+/**
+ * What a provider publishes for one relation. Holds the password: never log it.
+ *
+ * @example
+ * ```ts
+ * this.db.publish(relation, { database: "jimm", username, password, endpoints: "pg:5432", tls: false } satisfies ProviderAnswer);
+ * ```
+ */
 export interface ProviderAnswer {
   database: string;
   username: string;

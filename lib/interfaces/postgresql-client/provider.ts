@@ -38,7 +38,14 @@ import {
   splitAnswer,
 } from "./data.js";
 
-/** A requirer asked for a database (emitted on the leader when `database` first appears). */
+/**
+ * A requirer asked for a database (emitted on the leader when `database` first appears).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.db.on.databaseRequested, (e: DatabaseRequestedEvent) => e.request.database);
+ * ```
+ */
 export class DatabaseRequestedEvent extends RelationEvent {
   request!: DatabaseRequest;
 
@@ -52,16 +59,38 @@ export class DatabaseRequestedEvent extends RelationEvent {
   }
 }
 
-/** A requirer's relation is being removed: drop its user (the database is kept). */
+/**
+ * A requirer's relation is being removed: drop its user (the database is kept).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.db.on.databaseReleased, (e: DatabaseReleasedEvent) => dropUser(`relation_id_${e.relation.id}`));
+ * ```
+ */
 export class DatabaseReleasedEvent extends RelationEvent {}
 
-/** One requirer's request, or the error in it. */
+/**
+ * One requirer's request, or the error in it.
+ *
+ * @example
+ * ```ts
+ * for (const r of this.db.requests()) if (r.state === "requested") answer(r.relation, r.request);
+ * ```
+ */
 export type RequestState =
   | { relation: Relation; state: "none" }
   | { relation: Relation; state: "invalid"; error: InterfaceDataError }
   | { relation: Relation; state: "requested"; request: DatabaseRequest };
 
-/** The provider side of `postgresql_client` v0. */
+/**
+ * The provider side of `postgresql_client` v0.
+ *
+ * @example
+ * ```ts
+ * const db = new DatabaseProvider(this, "database");
+ * db.publish(relation, answer);
+ * ```
+ */
 export class DatabaseProvider extends CharmObject {
   /** Events this object emits. */
   readonly on: {
@@ -114,7 +143,7 @@ export class DatabaseProvider extends CharmObject {
 
   /** Every live relation's request. */
   requests(): RequestState[] {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return this.model
       .relations(this.endpoint)
       .filter(

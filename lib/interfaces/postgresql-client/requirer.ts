@@ -46,23 +46,65 @@ import {
   secretField,
 } from "./data.js";
 
-/** The database was created and the credentials are readable (first time on a relation). */
+/**
+ * The database was created and the credentials are readable (first time on a relation).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.db.on.databaseCreated, (e: DatabaseCreatedEvent) => this.reconcile());
+ * ```
+ */
 export class DatabaseCreatedEvent extends RelationEvent {}
-/** `endpoints` or `read-only-endpoints` changed after the database was created. */
+/**
+ * `endpoints` or `read-only-endpoints` changed after the database was created.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.db.on.endpointsChanged, (e: EndpointsChangedEvent) => this.reconcile());
+ * ```
+ */
 export class EndpointsChangedEvent extends RelationEvent {}
-/** The `secret-user` or `secret-tls` secret has a new revision (password, TLS flag or CA changed). */
+/**
+ * The `secret-user` or `secret-tls` secret has a new revision (password, TLS flag or CA changed).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.db.on.credentialsChanged, (e: CredentialsChangedEvent) => this.reconcile());
+ * ```
+ */
 export class CredentialsChangedEvent extends RelationEvent {}
-/** The relation is being removed: stop using the database. */
+/**
+ * The relation is being removed: stop using the database.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.db.on.gone, (e: DatabaseGoneEvent) => this.stopWorkload());
+ * ```
+ */
 export class DatabaseGoneEvent extends RelationEvent {}
 
-/** Where the requirer stands. */
+/**
+ * Where the requirer stands.
+ *
+ * @example
+ * ```ts
+ * const r: DatabaseReadiness = this.db.readiness(); if (r.state === "ready") use(r.connection);
+ * ```
+ */
 export type DatabaseReadiness =
   | { state: "absent" }
   | { state: "waiting"; reason: string }
   | { state: "invalid"; error: InterfaceDataError }
   | { state: "ready"; connection: DatabaseConnection };
 
-/** Options of {@link DatabaseRequirer}. */
+/**
+ * Options of {@link DatabaseRequirer}.
+ *
+ * @example
+ * ```ts
+ * new DatabaseRequirer(this, "database", { database: "jimm", required: true } satisfies DatabaseRequirerOptions);
+ * ```
+ */
 export interface DatabaseRequirerOptions extends DatabaseRequest {
   /** Whether a missing relation blocks the charm in {@link DatabaseRequirer.status}. Default true. */
   required?: boolean;
@@ -76,7 +118,15 @@ type Seen = {
   secrets: string[];
 };
 
-/** The requirer side of `postgresql_client` v0. */
+/**
+ * The requirer side of `postgresql_client` v0.
+ *
+ * @example
+ * ```ts
+ * const db = new DatabaseRequirer(this, "database", { database: "openfga" });
+ * const conn = db.connection();
+ * ```
+ */
 export class DatabaseRequirer extends CharmObject {
   /** Events this object emits. */
   readonly on: {
@@ -120,7 +170,7 @@ export class DatabaseRequirer extends CharmObject {
   }
 
   private isBreaking(r: Relation): boolean {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id;
   }
 

@@ -126,7 +126,7 @@ export class MetricsEndpointProvider extends CharmObject {
       "invalid_scrape_job",
       () => new InvalidScrapeJobEvent(),
     );
-    const on = this.ctx.on;
+    const on = this.charmEvents;
     const rel = on.relation(endpoint);
     this.observe(rel.joined, this.onRefresh);
     this.observe(rel.changed, this.onRelationChanged);
@@ -134,7 +134,7 @@ export class MetricsEndpointProvider extends CharmObject {
     this.observe(on.upgradeCharm, this.onRefresh);
     this.observe(on.configChanged, this.onRefresh);
     this.observe(on.updateStatus, this.onRefresh);
-    for (const name of this.ctx.meta.containers.keys()) {
+    for (const name of this.meta.containers.keys()) {
       this.observe(on.container(name).pebbleReady, this.onRefresh);
     }
   }
@@ -185,7 +185,7 @@ export class MetricsEndpointProvider extends CharmObject {
 
   /** The Juju topology of this unit. */
   get topology(): JujuTopology {
-    return JujuTopology.fromModel(this.model, this.ctx.meta.name);
+    return JujuTopology.fromModel(this.model, this.meta.name);
   }
 
   /** The alert rules the leader publishes: the charm's files and the generic group. */
@@ -194,7 +194,7 @@ export class MetricsEndpointProvider extends CharmObject {
     const rules = new AlertRules("promql", topology);
     if (this.opts.forwardAlertRules ?? true) {
       const dir =
-        this.opts.alertRulesPath ?? join(this.ctx.juju.charmDir, "src", "prometheus_alert_rules");
+        this.opts.alertRulesPath ?? join(this.juju.charmDir, "src", "prometheus_alert_rules");
       rules.addPath(dir, {
         recursive: true,
         onError: (file, message) => this.log.error(`alert rules ${file}: ${message}`),
@@ -205,7 +205,7 @@ export class MetricsEndpointProvider extends CharmObject {
   }
 
   private relations(): Relation[] {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const broken =
       juju.event.kind === "relation" && juju.event.phase === "broken"
         ? juju.relation?.id

@@ -23,20 +23,48 @@ import {
 } from "../common/databag.js";
 import { type PyJson, pyJsonDumps } from "./python-json.js";
 
-/** The interface name in metadata and in error messages. */
+/**
+ * The interface name in metadata and in error messages.
+ *
+ * @example
+ * ```ts
+ * new InterfaceDataError({ interfaceName: INTERFACE, relation: "ep:1", owner: "app" }, "field", "is missing");
+ * ```
+ */
 export const INTERFACE = "tls-certificates";
 
-/** The Python library's id; its secret labels start with it, and so do ours (same charm, same key). */
+/**
+ * The Python library's id; its secret labels start with it, and so do ours (same charm, same key).
+ *
+ * @example
+ * ```ts
+ * `${LIBID}-private-key-0-certificates`; // the unit key's secret label
+ * ```
+ */
 export const LIBID = "afd8c2bccf834997afce12c2706d2ede";
 
-/** One CSR a requirer sends. */
+/**
+ * One CSR a requirer sends.
+ *
+ * @example
+ * ```ts
+ * const csr: RequirerCsr = { certificateSigningRequest: pem, ca: false };
+ * ```
+ */
 export interface RequirerCsr {
   /** Trimmed PEM text. */
   certificateSigningRequest: string;
   ca: boolean;
 }
 
-/** One certificate a provider issued. */
+/**
+ * One certificate a provider issued.
+ *
+ * @example
+ * ```ts
+ * parseProviderBag(bag, src).certificates.filter((c: ProviderCertificate) => !c.revoked);
+ * ```
+ */
 export interface ProviderCertificate {
   ca: string;
   certificateSigningRequest: string;
@@ -46,7 +74,14 @@ export interface ProviderCertificate {
   revoked?: boolean;
 }
 
-/** Error codes providers report for a CSR. */
+/**
+ * Error codes providers report for a CSR.
+ *
+ * @example
+ * ```ts
+ * this.tls.setRequestError(relation, csr, { code: REQUEST_ERROR_CODES.DOMAIN_NOT_ALLOWED, name: "domain_not_allowed", message: "no" });
+ * ```
+ */
 export const REQUEST_ERROR_CODES = {
   IP_NOT_ALLOWED: 101,
   DOMAIN_NOT_ALLOWED: 102,
@@ -55,7 +90,14 @@ export const REQUEST_ERROR_CODES = {
   OTHER: 999,
 } as const;
 
-/** A provider's refusal of one CSR. */
+/**
+ * A provider's refusal of one CSR.
+ *
+ * @example
+ * ```ts
+ * const err: RequestError = { certificateSigningRequest: csr, error: { code: 999, name: "other", message: "failed" } };
+ * ```
+ */
 export interface RequestError {
   certificateSigningRequest: string;
   error: {
@@ -68,7 +110,14 @@ export interface RequestError {
   };
 }
 
-/** What a provider says it can do (each field optional: unknown when absent). */
+/**
+ * What a provider says it can do (each field optional: unknown when absent).
+ *
+ * @example
+ * ```ts
+ * new TlsCertificatesProvider(this, "certificates", { capabilities: { supportsIpSans: true } satisfies ProviderCapabilities });
+ * ```
+ */
 export interface ProviderCapabilities {
   supportsIpSans?: boolean;
   supportsWildcardDns?: boolean;
@@ -78,14 +127,28 @@ export interface ProviderCapabilities {
   providerType?: string;
 }
 
-/** The provider's app bag. */
+/**
+ * The provider's app bag.
+ *
+ * @example
+ * ```ts
+ * const d: ProviderData | undefined = parseProviderBag(bag, src);
+ * ```
+ */
 export interface ProviderData {
   certificates: ProviderCertificate[];
   requestErrors: RequestError[];
   capabilities?: ProviderCapabilities;
 }
 
-/** PEM text as the library compares it. */
+/**
+ * PEM text as the library compares it.
+ *
+ * @example
+ * ```ts
+ * normalizePem("-----BEGIN ...\n"); // no trailing newline
+ * ```
+ */
 export const normalizePem = (pem: string): string => pem.trim();
 
 /**

@@ -19,35 +19,126 @@ function length(n: number): Buffer {
   return Buffer.from([0x80 | bytes.length, ...bytes]);
 }
 
-/** One TLV with the given tag byte and content. */
+/**
+ * One TLV with the given tag byte and content.
+ *
+ * @example
+ * ```ts
+ * tlv(0x04, Buffer.from("hi")); // OCTET STRING
+ * ```
+ */
 export function tlv(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), length(content.length), content]);
 }
 
-/** SEQUENCE. */
+/**
+ * SEQUENCE.
+ *
+ * @example
+ * ```ts
+ * seq(int(1n), bool(true));
+ * ```
+ */
 export const seq = (...items: Buffer[]): Buffer => tlv(0x30, Buffer.concat(items));
-/** SET (items are written in the order given; callers pass one item or sorted items). */
+/**
+ * SET (items are written in the order given; callers pass one item or sorted items).
+ *
+ * @example
+ * ```ts
+ * set(seq(oid("2.5.4.3"), utf8("cn")));
+ * ```
+ */
 export const set = (...items: Buffer[]): Buffer => tlv(0x31, Buffer.concat(items));
-/** NULL. */
+/**
+ * NULL.
+ *
+ * @example
+ * ```ts
+ * seq(oid("1.2.840.113549.1.1.11"), nul());
+ * ```
+ */
 export const nul = (): Buffer => Buffer.from([0x05, 0x00]);
-/** BOOLEAN. */
+/**
+ * BOOLEAN.
+ *
+ * @example
+ * ```ts
+ * bool(true); // 01 01 ff
+ * ```
+ */
 export const bool = (v: boolean): Buffer => tlv(0x01, Buffer.from([v ? 0xff : 0x00]));
-/** OCTET STRING. */
+/**
+ * OCTET STRING.
+ *
+ * @example
+ * ```ts
+ * octets(Buffer.from([1, 2]));
+ * ```
+ */
 export const octets = (b: Buffer): Buffer => tlv(0x04, b);
-/** BIT STRING with no unused bits. */
+/**
+ * BIT STRING with no unused bits.
+ *
+ * @example
+ * ```ts
+ * bits(signature);
+ * ```
+ */
 export const bits = (b: Buffer): Buffer => tlv(0x03, Buffer.concat([Buffer.from([0]), b]));
-/** UTF8String. */
+/**
+ * UTF8String.
+ *
+ * @example
+ * ```ts
+ * utf8("openfga.example.com");
+ * ```
+ */
 export const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, "utf8"));
-/** PrintableString. */
+/**
+ * PrintableString.
+ *
+ * @example
+ * ```ts
+ * printable("GB");
+ * ```
+ */
 export const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, "ascii"));
-/** IA5String. */
+/**
+ * IA5String.
+ *
+ * @example
+ * ```ts
+ * ia5("admin@example.com");
+ * ```
+ */
 export const ia5 = (s: string): Buffer => tlv(0x16, Buffer.from(s, "ascii"));
-/** Context-specific constructed tag `[n]` (explicit tagging, or IMPLICIT SET/SEQUENCE). */
+/**
+ * Context-specific constructed tag `[n]` (explicit tagging, or IMPLICIT SET/SEQUENCE).
+ *
+ * @example
+ * ```ts
+ * ctx(0, int(2n)); // [0] EXPLICIT version
+ * ```
+ */
 export const ctx = (n: number, ...items: Buffer[]): Buffer => tlv(0xa0 + n, Buffer.concat(items));
-/** Context-specific primitive tag `[n]` (implicit tagging of a primitive). */
+/**
+ * Context-specific primitive tag `[n]` (implicit tagging of a primitive).
+ *
+ * @example
+ * ```ts
+ * ctxPrim(2, Buffer.from("example.com")); // dNSName
+ * ```
+ */
 export const ctxPrim = (n: number, content: Buffer): Buffer => tlv(0x80 + n, content);
 
-/** INTEGER from a non-negative bigint or big-endian bytes (a leading zero keeps it positive). */
+/**
+ * INTEGER from a non-negative bigint or big-endian bytes (a leading zero keeps it positive).
+ *
+ * @example
+ * ```ts
+ * int(65537n);
+ * ```
+ */
 export function int(v: bigint | Buffer): Buffer {
   let b: Buffer;
   if (typeof v === "bigint") {
@@ -65,7 +156,14 @@ export function int(v: bigint | Buffer): Buffer {
   return tlv(0x02, b);
 }
 
-/** OBJECT IDENTIFIER from dotted form. */
+/**
+ * OBJECT IDENTIFIER from dotted form.
+ *
+ * @example
+ * ```ts
+ * oid("2.5.29.17"); // subjectAltName
+ * ```
+ */
 export function oid(dotted: string): Buffer {
   const arcs = dotted.split(".").map((a) => BigInt(a));
   const [a = 0n, b = 0n, ...rest] = arcs;
@@ -83,7 +181,14 @@ export function oid(dotted: string): Buffer {
   return tlv(0x06, Buffer.from(out));
 }
 
-/** UTCTime before 2050, GeneralizedTime from then on (RFC 5280 4.1.2.5). */
+/**
+ * UTCTime before 2050, GeneralizedTime from then on (RFC 5280 4.1.2.5).
+ *
+ * @example
+ * ```ts
+ * time(new Date()); // UTCTime
+ * ```
+ */
 export function time(d: Date): Buffer {
   const iso = d.toISOString().replace(/\.\d{3}Z$/, "Z");
   const [date = "", clock = ""] = iso.split("T");
@@ -93,7 +198,14 @@ export function time(d: Date): Buffer {
     : tlv(0x18, Buffer.from(compact, "ascii"));
 }
 
-/** One decoded TLV. `raw` is the whole element, `content` its value. */
+/**
+ * One decoded TLV. `raw` is the whole element, `content` its value.
+ *
+ * @example
+ * ```ts
+ * const node: DerNode = readDer(der); node.children[0]?.tag;
+ * ```
+ */
 export interface DerNode {
   tag: number;
   raw: Buffer;
@@ -102,7 +214,14 @@ export interface DerNode {
   children: DerNode[];
 }
 
-/** Thrown on bytes that are not well-formed DER. */
+/**
+ * Thrown on bytes that are not well-formed DER.
+ *
+ * @example
+ * ```ts
+ * try { readDer(buf); } catch (e) { if (e instanceof DerError) reject(); }
+ * ```
+ */
 export class DerError extends Error {
   constructor(message: string) {
     super(message);
@@ -136,14 +255,28 @@ function readOne(buf: Buffer, at: number): { node: DerNode; next: number } {
   return { node: { tag, raw: buf.subarray(at, end), content, children }, next: end };
 }
 
-/** Decodes one DER element (and its constructed children, recursively). */
+/**
+ * Decodes one DER element (and its constructed children, recursively).
+ *
+ * @example
+ * ```ts
+ * readDer(fromPem("CERTIFICATE", pem)).children.length; // 3
+ * ```
+ */
 export function readDer(buf: Buffer): DerNode {
   const { node, next } = readOne(buf, 0);
   if (next !== buf.length) throw new DerError("trailing bytes after DER element");
   return node;
 }
 
-/** Dotted form of an OBJECT IDENTIFIER's content bytes. */
+/**
+ * Dotted form of an OBJECT IDENTIFIER's content bytes.
+ *
+ * @example
+ * ```ts
+ * oidString(node.content); // "2.5.4.3"
+ * ```
+ */
 export function oidString(content: Buffer): string {
   const arcs: bigint[] = [];
   let v = 0n;
@@ -159,7 +292,14 @@ export function oidString(content: Buffer): string {
   return [a, first - a * 40n, ...rest].join(".");
 }
 
-/** PEM text (64-character lines, no final newline) of DER bytes. */
+/**
+ * PEM text (64-character lines, no final newline) of DER bytes.
+ *
+ * @example
+ * ```ts
+ * toPem("CERTIFICATE REQUEST", der);
+ * ```
+ */
 export function toPem(label: string, der: Buffer): string {
   const b64 = der
     .toString("base64")
@@ -168,7 +308,14 @@ export function toPem(label: string, der: Buffer): string {
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----`;
 }
 
-/** DER bytes of the first PEM block with `label`; throws {@link DerError} if there is none. */
+/**
+ * DER bytes of the first PEM block with `label`; throws {@link DerError} if there is none.
+ *
+ * @example
+ * ```ts
+ * fromPem("CERTIFICATE", pem); // DER bytes
+ * ```
+ */
 export function fromPem(label: string, pem: string): Buffer {
   const m = new RegExp(`-----BEGIN ${label}-----([A-Za-z0-9+/=\\s]+)-----END ${label}-----`).exec(
     pem,

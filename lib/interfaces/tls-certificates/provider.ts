@@ -28,7 +28,14 @@ import {
   renderProviderBag,
 } from "./data.js";
 
-/** One CSR from a requirer unit (or its app). */
+/**
+ * One CSR from a requirer unit (or its app).
+ *
+ * @example
+ * ```ts
+ * for (const req of this.tls.outstanding()) issue(req.csr);
+ * ```
+ */
 export interface CertificateRequest {
   relation: Relation;
   /** The unit or app whose bag holds it. */
@@ -37,13 +44,27 @@ export interface CertificateRequest {
   isCa: boolean;
 }
 
-/** What the `issue` callback returns: a certificate, or an error to report for the CSR. */
+/**
+ * What the `issue` callback returns: a certificate, or an error to report for the CSR.
+ *
+ * @example
+ * ```ts
+ * const issue = (req: CertificateRequest): IssueResult => ({ certificate, ca });
+ * ```
+ */
 export type IssueResult =
   | { certificate: string; ca: string; chain?: string[] }
   | { error: RequestError["error"] }
   | undefined;
 
-/** Options of {@link TlsCertificatesProvider}. */
+/**
+ * Options of {@link TlsCertificatesProvider}.
+ *
+ * @example
+ * ```ts
+ * new TlsCertificatesProvider(this, "certificates", { issue } satisfies TlsProviderOptions);
+ * ```
+ */
 export interface TlsProviderOptions {
   /**
    * Issues a certificate for an outstanding request (leader only). When given, outstanding requests
@@ -54,7 +75,15 @@ export interface TlsProviderOptions {
   capabilities?: ProviderCapabilities;
 }
 
-/** The provider side of `tls-certificates`. */
+/**
+ * The provider side of `tls-certificates`.
+ *
+ * @example
+ * ```ts
+ * const tls = new TlsCertificatesProvider(this, "certificates", { issue });
+ * tls.revokeAll();
+ * ```
+ */
 export class TlsCertificatesProvider extends CharmObject {
   /** Requirer bags that could not be read in the last {@link requests} call. */
   problems: InterfaceDataError[] = [];

@@ -13,11 +13,25 @@
  * ```
  */
 
-/** A value `pyJsonDumps` can encode. */
+/**
+ * A value `pyJsonDumps` can encode.
+ *
+ * @example
+ * ```ts
+ * const v: PyJson = { certificates: ["pem"] };
+ * ```
+ */
 export type PyJson =
   string | number | boolean | null | readonly PyJson[] | { readonly [key: string]: PyJson };
 
-/** Options of {@link pyJsonDumps}. */
+/**
+ * Options of {@link pyJsonDumps}.
+ *
+ * @example
+ * ```ts
+ * pyJsonDumps(credentials, { sortKeys: true } satisfies PyJsonOptions);
+ * ```
+ */
 export interface PyJsonOptions {
   /** Python's `sort_keys=True`. */
   sortKeys?: boolean;

@@ -53,7 +53,14 @@ import {
   parseCsr,
 } from "./x509.js";
 
-/** A certificate issued for one of our CSRs, checked against our key. */
+/**
+ * A certificate issued for one of our CSRs, checked against our key.
+ *
+ * @example
+ * ```ts
+ * const [cert]: AssignedCertificate[] = this.tls.assignedCertificates();
+ * ```
+ */
 export interface AssignedCertificate {
   certificate: string;
   ca: string;
@@ -64,7 +71,14 @@ export interface AssignedCertificate {
   notAfter: Date;
 }
 
-/** A new (or re-issued) certificate is available for one of our CSRs. */
+/**
+ * A new (or re-issued) certificate is available for one of our CSRs.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.tls.on.certificateAvailable, (e: CertificateAvailableEvent) => install(e.certificate));
+ * ```
+ */
 export class CertificateAvailableEvent extends RelationEvent {
   certificate = "";
   ca = "";
@@ -90,7 +104,14 @@ export class CertificateAvailableEvent extends RelationEvent {
   }
 }
 
-/** A certificate we were using is now marked revoked: stop using it until it is re-issued. */
+/**
+ * A certificate we were using is now marked revoked: stop using it until it is re-issued.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.tls.on.certificateRevoked, (e: CertificateRevokedEvent) => this.reconcile());
+ * ```
+ */
 export class CertificateRevokedEvent extends RelationEvent {
   csr = "";
 
@@ -104,7 +125,14 @@ export class CertificateRevokedEvent extends RelationEvent {
   }
 }
 
-/** The provider refused one of our CSRs. */
+/**
+ * The provider refused one of our CSRs.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.tls.on.certificateDenied, (e: CertificateDeniedEvent) => this.log.warning(e.reason));
+ * ```
+ */
 export class CertificateDeniedEvent extends RelationEvent {
   csr = "";
   code = 0;
@@ -122,10 +150,24 @@ export class CertificateDeniedEvent extends RelationEvent {
   }
 }
 
-/** The relation is being removed: certificates and key are gone. */
+/**
+ * The relation is being removed: certificates and key are gone.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.tls.on.certificatesRemoved, (e: CertificatesRemovedEvent) => this.reconcile());
+ * ```
+ */
 export class CertificatesRemovedEvent extends RelationEvent {}
 
-/** Where the requirer stands. */
+/**
+ * Where the requirer stands.
+ *
+ * @example
+ * ```ts
+ * const r: TlsReadiness = this.tls.readiness();
+ * ```
+ */
 export type TlsReadiness =
   | { state: "absent" }
   | { state: "waiting"; reason: string }
@@ -133,7 +175,14 @@ export type TlsReadiness =
   | { state: "denied"; errors: RequestError[] }
   | { state: "ready"; certificates: AssignedCertificate[] };
 
-/** Options of {@link TlsCertificatesRequirer}. */
+/**
+ * Options of {@link TlsCertificatesRequirer}.
+ *
+ * @example
+ * ```ts
+ * new TlsCertificatesRequirer(this, "certificates", { requests: [{ commonName: fqdn }], mode: "unit" } satisfies TlsRequirerOptions);
+ * ```
+ */
 export interface TlsRequirerOptions {
   /** The certificates wanted; a function is called on every sync (it may read config). */
   requests:
@@ -146,12 +195,27 @@ export interface TlsRequirerOptions {
   required?: boolean;
 }
 
-/** The content key of the private key secret. */
+/**
+ * The content key of the private key secret.
+ *
+ * @example
+ * ```ts
+ * secret.getContent()[PRIVATE_KEY_KEY];
+ * ```
+ */
 export const PRIVATE_KEY_KEY = "private-key";
 
 type Seen = { available: string[]; denied: string[] };
 
-/** The requirer side of `tls-certificates`. */
+/**
+ * The requirer side of `tls-certificates`.
+ *
+ * @example
+ * ```ts
+ * const tls = new TlsCertificatesRequirer(this, "certificates", { requests: [{ commonName: fqdn }] });
+ * const [cert] = tls.assignedCertificates();
+ * ```
+ */
 export class TlsCertificatesRequirer extends CharmObject {
   /** Events this object emits. */
   readonly on: {

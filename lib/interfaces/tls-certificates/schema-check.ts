@@ -19,12 +19,26 @@ import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 
-/** `shared/interface-schemas`, resolved from this file: `<repo>/../shared/interface-schemas`. */
+/**
+ * `shared/interface-schemas`, resolved from this file: `<repo>/../shared/interface-schemas`.
+ *
+ * @example
+ * ```ts
+ * readFileSync(`${SCHEMA_DIR}openfga/v1/provider.json`, "utf8");
+ * ```
+ */
 export const SCHEMA_DIR = fileURLToPath(
   new URL("../../../../shared/interface-schemas/", import.meta.url),
 );
 
-/** Whether the schemas are present (they live outside the repository). */
+/**
+ * Whether the schemas are present (they live outside the repository).
+ *
+ * @example
+ * ```ts
+ * it.skipIf(!schemasAvailable())("matches the schema", () => {});
+ * ```
+ */
 export const schemasAvailable = (): boolean => existsSync(SCHEMA_DIR);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -86,6 +100,11 @@ function decodeBag(
  * Errors (empty when valid) of the bags we wrote against `<interface>/<version>/<side>.json`.
  * Pass only the bags this side writes; a `unit` or `app` the schema requires but that is not
  * given is not checked.
+ *
+ * @example
+ * ```ts
+ * expect(schemaErrors("vault_kv/v0/provider.json", { app: bag })).toEqual([]);
+ * ```
  */
 export function schemaErrors(
   file: string,
@@ -112,7 +131,14 @@ export function schemaErrors(
   return errors;
 }
 
-/** Juju's own unit keys, which no schema describes. */
+/**
+ * Juju's own unit keys, which no schema describes.
+ *
+ * @example
+ * ```ts
+ * withoutJujuKeys(out.relations[0]!.localUnitData); // no ingress-address etc.
+ * ```
+ */
 export function withoutJujuKeys(bag: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(bag)) {
@@ -121,7 +147,14 @@ export function withoutJujuKeys(bag: Readonly<Record<string, string>>): Record<s
   return out;
 }
 
-/** Every place a secret value must never appear in a test's output. */
+/**
+ * Every place a secret value must never appear in a test's output.
+ *
+ * @example
+ * ```ts
+ * leaks({ relations: out.relations, logs: ctx.logs } satisfies LeakSurfaces, [password]);
+ * ```
+ */
 export interface LeakSurfaces {
   relations: readonly {
     readonly localAppData: Readonly<Record<string, string>>;
@@ -132,7 +165,14 @@ export interface LeakSurfaces {
   appStatus?: { readonly message: string };
 }
 
-/** The places among `surfaces` that contain one of `secrets` (empty when nothing leaked). */
+/**
+ * The places among `surfaces` that contain one of `secrets` (empty when nothing leaked).
+ *
+ * @example
+ * ```ts
+ * expect(leaks({ ...out, logs: ctx.logs }, [password])).toEqual([]);
+ * ```
+ */
 export function leaks(surfaces: LeakSurfaces, secrets: readonly string[]): string[] {
   const found: string[] = [];
   const check = (where: string, text: string): void => {

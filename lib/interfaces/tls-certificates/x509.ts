@@ -49,7 +49,14 @@ import {
 } from "./der.js";
 import { isIP } from "node:net";
 
-/** What a certificate request asks for; the same fields as the Python library's attributes. */
+/**
+ * What a certificate request asks for; the same fields as the Python library's attributes.
+ *
+ * @example
+ * ```ts
+ * const want: CertificateRequestAttributes = { commonName: fqdn, sansDns: [fqdn], sansIp: ["127.0.0.1"] };
+ * ```
+ */
 export interface CertificateRequestAttributes {
   commonName: string;
   sansDns?: readonly string[];
@@ -70,7 +77,14 @@ export interface CertificateRequestAttributes {
   addUniqueId?: boolean;
 }
 
-/** The parts of a CSR that matter for matching and issuing. */
+/**
+ * The parts of a CSR that matter for matching and issuing.
+ *
+ * @example
+ * ```ts
+ * const info: CsrInfo = parseCsr(csr); info.sansDns;
+ * ```
+ */
 export interface CsrInfo extends SubjectInfo {
   sansDns: string[];
   sansIp: string[];
@@ -81,7 +95,14 @@ export interface CsrInfo extends SubjectInfo {
   publicKeyDer: Buffer;
 }
 
-/** A key, CSR or certificate that cannot be read. */
+/**
+ * A key, CSR or certificate that cannot be read.
+ *
+ * @example
+ * ```ts
+ * try { parseCsr(text); } catch (e) { if (e instanceof X509Error) reject(e.message); }
+ * ```
+ */
 export class X509Error extends Error {
   constructor(message: string) {
     super(message);
@@ -223,7 +244,14 @@ function child(n: DerNode, i: number, what: string): DerNode {
   return c;
 }
 
-/** Subject attributes a request can carry, as read back from a CSR. */
+/**
+ * Subject attributes a request can carry, as read back from a CSR.
+ *
+ * @example
+ * ```ts
+ * const s: SubjectInfo = parseCsr(csr); s.commonName;
+ * ```
+ */
 export interface SubjectInfo {
   commonName: string;
   organization?: string;
@@ -341,7 +369,14 @@ export function csrMatchesKey(csrPem: string, privateKeyPem: string): boolean {
   }
 }
 
-/** What a requirer needs to know about an issued certificate. */
+/**
+ * What a requirer needs to know about an issued certificate.
+ *
+ * @example
+ * ```ts
+ * const info: CertificateInfo = certificateInfo(pem); info.notAfter;
+ * ```
+ */
 export interface CertificateInfo {
   commonName: string;
   isCa: boolean;
@@ -476,7 +511,14 @@ export function generateCaCertificate(
   });
 }
 
-/** What {@link signCsr} takes. */
+/**
+ * What {@link signCsr} takes.
+ *
+ * @example
+ * ```ts
+ * signCsr({ csr, caCertificate, caPrivateKey, validityDays: 90 } satisfies SignCsrParams);
+ * ```
+ */
 export interface SignCsrParams {
   csr: string;
   caCertificate: string;

@@ -100,7 +100,7 @@ export class TracingRequirer extends CharmObject {
     this.protocols = opts.protocols ?? [];
     this.endpointChanged = this.defineEvent("endpoint_changed", () => new EndpointChangedEvent());
     this.endpointRemoved = this.defineEvent("endpoint_removed", () => new EndpointRemovedEvent());
-    const on = this.ctx.on;
+    const on = this.charmEvents;
     const rel = on.relation(endpoint);
     this.observe(rel.created, this.onPublish);
     this.observe(rel.joined, this.onPublish);
@@ -111,7 +111,7 @@ export class TracingRequirer extends CharmObject {
   }
 
   private liveRelations(): Relation[] {
-    const juju = this.ctx.juju;
+    const juju = this.juju;
     const broken =
       juju.event.kind === "relation" && juju.event.phase === "broken"
         ? juju.relation?.id
@@ -169,7 +169,7 @@ export class TracingRequirer extends CharmObject {
 
   private async onBroken(): Promise<void> {
     const ev = new EndpointRemovedEvent();
-    ev.relationId = this.ctx.juju.relation?.id ?? 0;
+    ev.relationId = this.juju.relation?.id ?? 0;
     await this.emit(this.endpointRemoved, ev);
   }
 

@@ -20,11 +20,33 @@ import {
 } from "../common/databag.js";
 import { pyJsonDumps } from "../tls-certificates/python-json.js";
 
-/** The interface name in metadata and in error messages (`vault-kv`, with a hyphen). */
+/**
+ * The interface name in metadata and in error messages (`vault-kv`, with a hyphen).
+ *
+ * @example
+ * ```ts
+ * new InterfaceDataError({ interfaceName: INTERFACE, relation: "ep:1", owner: "app" }, "field", "is missing");
+ * ```
+ */
 export const INTERFACE = "vault-kv";
 
-/** The content keys of a unit's credentials secret. */
+/**
+ * The content keys of a unit's credentials secret.
+ *
+ * @example
+ * ```ts
+ * secret.getContent()[ROLE_ID_KEY];
+ * ```
+ */
 export const ROLE_ID_KEY = "role-id";
+/**
+ * The content key of the AppRole secret-id.
+ *
+ * @example
+ * ```ts
+ * secret.getContent()[ROLE_SECRET_ID_KEY];
+ * ```
+ */
 export const ROLE_SECRET_ID_KEY = "role-secret-id";
 
 /**
@@ -50,7 +72,14 @@ export const kvMountName = (appName: string, suffix: string): string =>
 export const unitSecretLabel = (unitName: string): string =>
   `vault-kv-${unitName.replace(/\//g, "-")}`;
 
-/** One requirer unit's request. */
+/**
+ * One requirer unit's request.
+ *
+ * @example
+ * ```ts
+ * const req: UnitRequest = { nonce: "3081279d", egressSubnets: ["10.1.0.5/32"] };
+ * ```
+ */
 export interface UnitRequest {
   nonce: string;
   egressSubnets: string[];
@@ -98,7 +127,14 @@ export function parseUnitBag(
   return { nonce, egressSubnets };
 }
 
-/** What vault publishes (app bag). */
+/**
+ * What vault publishes (app bag).
+ *
+ * @example
+ * ```ts
+ * const d: ProviderData | undefined = parseProviderBag(bag, src);
+ * ```
+ */
 export interface ProviderData {
   vaultUrl: string;
   caCertificate: string;
@@ -169,7 +205,14 @@ export function parseProviderBag(
   return { vaultUrl, caCertificate, mount: bag.mount!, credentials };
 }
 
-/** A unit's Vault access: everything JIMM's `VAULT_*` settings need. Holds secrets: never log it. */
+/**
+ * A unit's Vault access: everything JIMM's `VAULT_*` settings need. Holds secrets: never log it.
+ *
+ * @example
+ * ```ts
+ * const c: VaultCredentials | undefined = this.vault.credentials();
+ * ```
+ */
 export interface VaultCredentials {
   vaultUrl: string;
   caCertificate: string;

@@ -37,7 +37,14 @@ import {
   unitSecretLabel,
 } from "./data.js";
 
-/** A requirer unit with valid data wants credentials (emitted on the leader, per unit). */
+/**
+ * A requirer unit with valid data wants credentials (emitted on the leader, per unit).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.kv.on.clientAttached, (e: ClientAttachedEvent) => issue(e.unitName, e.nonce));
+ * ```
+ */
 export class ClientAttachedEvent extends RelationEvent {
   unitName = "";
   mountSuffix = "";
@@ -63,7 +70,14 @@ export class ClientAttachedEvent extends RelationEvent {
   }
 }
 
-/** A requirer unit left the relation: remove its credentials. */
+/**
+ * A requirer unit left the relation: remove its credentials.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.kv.on.clientDetached, (e: ClientDetachedEvent) => this.kv.removeUnitCredentials(e.relation, e.unitName));
+ * ```
+ */
 export class ClientDetachedEvent extends RelationEvent {
   unitName = "";
 
@@ -77,7 +91,14 @@ export class ClientDetachedEvent extends RelationEvent {
   }
 }
 
-/** One requirer unit's request, or what is wrong with it. */
+/**
+ * One requirer unit's request, or what is wrong with it.
+ *
+ * @example
+ * ```ts
+ * for (const r of this.kv.requests()) if (r.state === "valid") issue(r);
+ * ```
+ */
 export type KvRequest =
   | {
       relation: Relation;
@@ -90,7 +111,14 @@ export type KvRequest =
   | { relation: Relation; unitName: string; state: "incomplete" }
   | { relation: Relation; unitName: string; state: "invalid"; error: InterfaceDataError };
 
-/** What {@link VaultKvProvider.publish} writes for one unit. Holds secrets: never log it. */
+/**
+ * What {@link VaultKvProvider.publish} writes for one unit. Holds secrets: never log it.
+ *
+ * @example
+ * ```ts
+ * this.kv.publish(relation, { unitName, nonce, vaultUrl, caCertificate, mount, roleId, roleSecretId } satisfies UnitAnswer);
+ * ```
+ */
 export interface UnitAnswer {
   unitName: string;
   nonce: string;
@@ -101,7 +129,15 @@ export interface UnitAnswer {
   roleSecretId: string;
 }
 
-/** The provider side of `vault-kv` v0. */
+/**
+ * The provider side of `vault-kv` v0.
+ *
+ * @example
+ * ```ts
+ * const kv = new VaultKvProvider(this, "vault-kv");
+ * kv.publish(relation, answer);
+ * ```
+ */
 export class VaultKvProvider extends CharmObject {
   /** Events this object emits. */
   readonly on: {
@@ -149,7 +185,7 @@ export class VaultKvProvider extends CharmObject {
 
   /** The requests of every unit of every live relation. */
   requests(): KvRequest[] {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return this.model
       .relations(this.endpoint)
       .filter(

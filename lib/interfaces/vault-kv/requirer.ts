@@ -39,21 +39,56 @@ import {
   renderUnitBag,
 } from "./data.js";
 
-/** This unit's credentials became available (first time on a relation). */
+/**
+ * This unit's credentials became available (first time on a relation).
+ *
+ * @example
+ * ```ts
+ * this.observe(this.vault.on.ready, (e: VaultKvReadyEvent) => this.reconcile());
+ * ```
+ */
 export class VaultKvReadyEvent extends RelationEvent {}
-/** The URL, CA, mount or this unit's credentials changed. */
+/**
+ * The URL, CA, mount or this unit's credentials changed.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.vault.on.changed, (e: VaultKvChangedEvent) => this.reconcile());
+ * ```
+ */
 export class VaultKvChangedEvent extends RelationEvent {}
-/** The relation is being removed. */
+/**
+ * The relation is being removed.
+ *
+ * @example
+ * ```ts
+ * this.observe(this.vault.on.gone, (e: VaultKvGoneEvent) => this.reconcile());
+ * ```
+ */
 export class VaultKvGoneEvent extends RelationEvent {}
 
-/** Where the requirer stands. */
+/**
+ * Where the requirer stands.
+ *
+ * @example
+ * ```ts
+ * const r: VaultKvReadiness = this.vault.readiness();
+ * ```
+ */
 export type VaultKvReadiness =
   | { state: "absent" }
   | { state: "waiting"; reason: string }
   | { state: "invalid"; error: InterfaceDataError }
   | { state: "ready"; credentials: VaultCredentials };
 
-/** Options of {@link VaultKvRequirer}. */
+/**
+ * Options of {@link VaultKvRequirer}.
+ *
+ * @example
+ * ```ts
+ * new VaultKvRequirer(this, "vault", { mountSuffix: "jimm" } satisfies VaultKvRequirerOptions);
+ * ```
+ */
 export interface VaultKvRequirerOptions {
   mountSuffix: string;
   /**
@@ -65,12 +100,27 @@ export interface VaultKvRequirerOptions {
   required?: boolean;
 }
 
-/** The label of the unit-owned secret in which the Python JIMM charm kept its nonce. */
+/**
+ * The label of the unit-owned secret in which the Python JIMM charm kept its nonce.
+ *
+ * @example
+ * ```ts
+ * this.model.getSecret({ label: LEGACY_NONCE_SECRET_LABEL });
+ * ```
+ */
 export const LEGACY_NONCE_SECRET_LABEL = "nonce";
 
 type Seen = { fingerprint: string; secretId: string };
 
-/** The requirer side of `vault-kv` v0. */
+/**
+ * The requirer side of `vault-kv` v0.
+ *
+ * @example
+ * ```ts
+ * const vault = new VaultKvRequirer(this, "vault", { mountSuffix: "jimm" });
+ * const creds = vault.credentials();
+ * ```
+ */
 export class VaultKvRequirer extends CharmObject {
   /** Events this object emits. */
   readonly on: {
@@ -114,7 +164,7 @@ export class VaultKvRequirer extends CharmObject {
 
   /** The live relation, if any (a relation being broken does not count). */
   get relation(): Relation | undefined {
-    const j = this.ctx.juju;
+    const j = this.juju;
     return this.model
       .relations(this.endpoint)
       .find(

@@ -19,7 +19,9 @@
  *   start ordering (`after`/`before`, beyond `requires` pulling services in), `kill-delay`, log
  *   forwarding to log targets, and the `inner` option of layers are not carried out.
  * - Users and groups are a small table (root, nobody/nogroup, plus what tests add); permission
- *   bits are stored but never enforced (the daemon runs as root).
+ *   bits are stored but never enforced (the daemon runs as root), and users have no home
+ *   directories (the real daemon refuses an exec as a user whose home does not exist unless a
+ *   working directory is given).
  * - Terminals (`terminal`/`interactive` exec), window resizing, identities, pairing, metrics,
  *   warnings and notice expiry are not modelled.
  *
