@@ -31,7 +31,7 @@ import { pyJsonDumps } from "../tls-certificates/python-json.js";
 export const INTERFACE = "vault-kv";
 
 /**
- * The content keys of a unit's credentials secret.
+ * The content key of the AppRole role-id in a unit's credentials secret.
  *
  * @example
  * ```ts
