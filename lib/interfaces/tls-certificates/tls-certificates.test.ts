@@ -1,6 +1,7 @@
 // Unit tests of tls-certificates: the DER/X.509 helpers, the data model, and the requirer and
 // provider in tiny charms run by lib/testing. Bags we write are checked against the published
 // schema; the private key must never appear in a bag, a log line or a status.
+import { spawnSync } from "node:child_process";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CharmBase, type CharmContext } from "../../ops/charm.js";
 import type { CollectStatusEvent } from "../../ops/framework/juju-events.js";
@@ -103,6 +104,58 @@ describe("x509", () => {
     const body = csr.split("\n");
     body[3] = body[3]!.slice(0, 10) + (body[3]![10] === "A" ? "B" : "A") + body[3]!.slice(11);
     expect(() => parseCsr(body.join("\n"))).toThrow();
+  });
+});
+
+// The Python library compares CSRs and certificates by their PEM as Python's `cryptography`
+// re-serialises it, and self-signed-certificates echoes that text back: ours must be identical.
+const hasPyCrypto = spawnSync("python3", ["-c", "import cryptography"]).status === 0;
+const PY_CHECK = `
+import json, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+d = json.load(sys.stdin)
+pem = serialization.Encoding.PEM
+csr = x509.load_pem_x509_csr(d["csr"].encode())
+key = serialization.load_pem_private_key(d["key"].encode(), None)
+cert = x509.load_pem_x509_certificate(d["cert"].encode())
+cert.verify_directly_issued_by(x509.load_pem_x509_certificate(d["ca"].encode()))
+san = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+print(json.dumps({
+  "csrValid": csr.is_signature_valid,
+  "csrSame": csr.public_bytes(pem).decode().strip() == d["csr"],
+  "keySame": key.private_bytes(pem, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()).decode().strip() == d["key"],
+  "certSame": cert.public_bytes(pem).decode().strip() == d["cert"],
+  "dns": san.get_values_for_type(x509.DNSName),
+  "ips": [str(i) for i in san.get_values_for_type(x509.IPAddress)],
+  "json": json.dumps(d["sample"]),
+}))
+`;
+
+describe.skipIf(!hasPyCrypto)("cross-check with Python's cryptography and json", () => {
+  it("reads our key, CSR and certificate, re-serialises them to the same text, and dumps JSON as we do", () => {
+    const key = generatePrivateKey();
+    const csr = generateCsr(key, {
+      commonName: "openfga.m.svc.cluster.local",
+      sansDns: ["openfga.m.svc.cluster.local"],
+      sansIp: ["127.0.0.1", "fd00::1"],
+    });
+    const cert = signCsr({ csr, caCertificate: CA, caPrivateKey: CA_KEY, validityDays: 90 });
+    const sample = { a: [1, true, null, 'é\n"/\u007f😀'], b: {} };
+    const res = spawnSync("python3", ["-c", PY_CHECK], {
+      input: JSON.stringify({ key, csr, cert, ca: CA, sample }),
+      encoding: "utf8",
+    });
+    expect(res.stderr).toBe("");
+    expect(JSON.parse(res.stdout)).toEqual({
+      csrValid: true,
+      csrSame: true,
+      keySame: true,
+      certSame: true,
+      dns: ["openfga.m.svc.cluster.local"],
+      ips: ["127.0.0.1", "fd00::1"],
+      json: pyJsonDumps(sample),
+    });
   });
 });
 
