@@ -8,7 +8,7 @@
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, totalmem, platform, release } from "node:os";
+import { cpus, loadavg, platform, release, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pebbleBinary, startRealPebble } from "../lib/pebble/testing/real-pebble.js";
@@ -102,6 +102,7 @@ try {
       os: `${platform()} ${release()}`,
       node: process.version,
       pebble: version,
+      loadAverageAtEnd: loadavg().map((x) => Math.round(x * 100) / 100),
       pebbleBinary: execFileSync(pebbleBinary(), ["version", "--client"]).toString().trim(),
     },
     unit: "ms",

@@ -61,6 +61,9 @@ export function execContract(target: TargetRef): void {
       const proc = await t.pebble.spawn(["sleep", "30"]);
       expect(proc.changeId).not.toBe("");
       proc.stdin.end();
+      const early = await rejection(t.pebble.waitChange(proc.changeId, { timeout: 100 }));
+      expect(early).toBeInstanceOf(TimeoutError);
+      expect((await t.pebble.getChange(proc.changeId)).ready).toBe(false);
       await proc.sendSignal("SIGTERM");
       const error = await rejection(proc.wait());
       expect(error).toBeInstanceOf(ExecError);
