@@ -40,6 +40,7 @@ import { parse as parseYaml } from "yaml";
 import { bundleCharm } from "./bundle.js";
 import { dispatchScript } from "./dispatch-script.js";
 import { jujuFilesFromCharmcraft, manifest, renderYaml, type YamlMap } from "./juju-files.js";
+import { lazyYaml, type PreparsedDocument } from "./lazy-yaml-plugin.js";
 
 /** How the Node binary gets into the charm directory. */
 export type NodeInstallMode = "auto" | "copy" | "hardlink" | "symlink";
@@ -62,6 +63,11 @@ export interface BuildCharmDirOptions {
   nodeInstall?: NodeInstallMode;
   /** Minify the bundle (default true). */
   minify?: boolean;
+  /**
+   * Load `yaml` only on first use, and bundle the parsed metadata files so that reading them
+   * needs no `yaml` at all (default true; see `lazy-yaml-plugin.ts`).
+   */
+  lazyYaml?: boolean;
   /** Let `dispatch` keep Node's compile cache in `<charm>/.node-compile-cache` (default false). */
   compileCache?: boolean;
   /** Extra Node command-line options for `dispatch`. */
@@ -177,17 +183,24 @@ export async function buildCharmDir(options: BuildCharmDirOptions): Promise<Buil
   const files = jujuFilesFromCharmcraft(doc);
   const manifestDoc = manifest(doc, options.tool ?? DEFAULT_TOOL, options.now ?? new Date());
 
+  const yamlFiles: Record<string, string> = { "metadata.yaml": renderYaml(files.metadata) };
+  if (files.config) yamlFiles["config.yaml"] = renderYaml(files.config);
+  if (files.actions) yamlFiles["actions.yaml"] = renderYaml(files.actions);
+  const preparsed: PreparsedDocument[] = Object.values(yamlFiles).map((text) => ({
+    text,
+    value: parseYaml(text),
+  }));
+
   prepareOutDir(outDir, charmDir);
   const bundle = await bundleCharm({
     entry,
     outDir: join(outDir, DIST_DIR),
     name: BUNDLE_NAME,
     minify: options.minify ?? true,
+    plugins: options.lazyYaml === false ? [] : [lazyYaml(preparsed)],
   });
 
-  writeFileSync(join(outDir, "metadata.yaml"), renderYaml(files.metadata));
-  if (files.config) writeFileSync(join(outDir, "config.yaml"), renderYaml(files.config));
-  if (files.actions) writeFileSync(join(outDir, "actions.yaml"), renderYaml(files.actions));
+  for (const [name, text] of Object.entries(yamlFiles)) writeFileSync(join(outDir, name), text);
   writeFileSync(join(outDir, "manifest.yaml"), renderYaml(manifestDoc, false));
   for (const name of EXTRA_FILES) {
     if (existsSync(join(charmDir, name))) copyFileSync(join(charmDir, name), join(outDir, name));

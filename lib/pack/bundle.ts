@@ -9,8 +9,9 @@
  *   deferred events, stack traces).
  * - Dynamic imports of CommonJS packages get their named exports, as under Node (see
  *   `lazy-import-plugin.ts`).
- * - A banner defines `require` (through `createRequire`) so CommonJS packages inside the ES
- *   module bundle can still load Node's built-in modules.
+ * - A banner defines `require` (through `createRequire`); Node's built-in modules are loaded
+ *   with it, not with `import`, which would build ES module facades that load undici and TLS on
+ *   every start (see `builtins-plugin.ts`). CommonJS packages in the bundle use it too.
  *
  * @example
  * ```ts
@@ -20,7 +21,8 @@
  */
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
+import { requireBuiltins } from "./builtins-plugin.js";
 import { lazyImportInterop } from "./lazy-import-plugin.js";
 
 /** Options of {@link bundleCharm}. */
@@ -37,6 +39,10 @@ export interface BundleOptions {
   sourcemap?: boolean;
   /** Packages left out of the bundle (they must then be shipped some other way). */
   external?: string[];
+  /** Load Node's built-ins with `require` (default true; false only to measure the difference). */
+  requireBuiltins?: boolean;
+  /** More esbuild plugins, run before the bundler's own (e.g. stubs when profiling). */
+  plugins?: Plugin[];
 }
 
 /** What {@link bundleCharm} wrote. */
@@ -93,7 +99,11 @@ export async function bundleCharm(options: BundleOptions): Promise<BundleResult>
     external: options.external ?? [],
     define: { "process.env.NODE_ENV": '"production"' },
     banner: { js: REQUIRE_BANNER },
-    plugins: [lazyImportInterop()],
+    plugins: [
+      ...(options.plugins ?? []),
+      ...(options.requireBuiltins === false ? [] : [requireBuiltins()]),
+      lazyImportInterop(),
+    ],
     metafile: true,
     logLevel: "silent",
     absWorkingDir: process.cwd(),

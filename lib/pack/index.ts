@@ -17,3 +17,5 @@ export * from "./pack.js";
 export * from "./fake-hook-tools.js";
 export * from "./hook-env.js";
 export * from "./lazy-import-plugin.js";
+export * from "./builtins-plugin.js";
+export * from "./lazy-yaml-plugin.js";
