@@ -22,6 +22,7 @@
  * ```
  */
 import { createHash } from "node:crypto";
+import { isIP } from "node:net";
 import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { SecretNotFoundError } from "../../ops/errors.js";
@@ -173,6 +174,7 @@ export type TlsReadiness =
   | { state: "waiting"; reason: string }
   | { state: "invalid"; error: InterfaceDataError }
   | { state: "denied"; errors: RequestError[] }
+  | { state: "misconfigured"; reason: string }
   | { state: "ready"; certificates: AssignedCertificate[] };
 
 /**
@@ -379,11 +381,7 @@ export class TlsCertificatesRequirer extends CharmObject {
       return now < due; // due: drop it, and a fresh CSR is sent below
     });
     const csrs = [...kept];
-    for (const w of wanted) {
-      if (!csrs.some((c) => csrMatches(c, w))) {
-        csrs.push({ certificateSigningRequest: generateCsr(key, w), ca: w.isCa ?? false });
-      }
-    }
+    this.addMissingCsrs(csrs, key);
     this.ourBag(r).replace(renderRequirerBag(csrs));
     await this.announce(r, csrs, provider, key);
   }
@@ -481,12 +479,16 @@ export class TlsCertificatesRequirer extends CharmObject {
     const keep = this.ourCsrs(r).filter(
       (c) => csr !== undefined && normalizePem(c.certificateSigningRequest) !== normalizePem(csr),
     );
-    const key = this.ensurePrivateKey();
-    for (const w of this.wanted()) {
-      if (!keep.some((c) => csrMatches(c, w)))
-        keep.push({ certificateSigningRequest: generateCsr(key, w), ca: w.isCa ?? false });
-    }
+    this.addMissingCsrs(keep, this.ensurePrivateKey());
     this.ourBag(r).replace(renderRequirerBag(keep));
+  }
+
+  /** Appends a CSR for each valid wanted certificate that has none; invalid requests are skipped. */
+  private addMissingCsrs(csrs: RequirerCsr[], key: string): void {
+    for (const w of this.wanted()) {
+      if (invalidRequest(w) !== undefined || csrs.some((c) => csrMatches(c, w))) continue;
+      csrs.push({ certificateSigningRequest: generateCsr(key, w), ca: w.isCa ?? false });
+    }
   }
 
   private async onBroken(event: RelationBrokenEvent): Promise<void> {
@@ -512,6 +514,11 @@ export class TlsCertificatesRequirer extends CharmObject {
   readiness(): TlsReadiness {
     const r = this.relation;
     if (!r) return { state: "absent" };
+    // A bad request is the charm's (or its config's) fault: say so rather than crash or wait.
+    for (const w of this.wanted()) {
+      const bad = invalidRequest(w);
+      if (bad) return { state: "misconfigured", reason: bad };
+    }
     if (!this.active)
       return { state: "waiting", reason: "application certificates are managed by the leader" };
     let provider: ProviderData;
@@ -560,6 +567,8 @@ export class TlsCertificatesRequirer extends CharmObject {
         return this.active ? new WaitingStatus(`${this.endpoint}: ${r.reason}`) : undefined;
       case "invalid":
         return new BlockedStatus(r.error.statusMessage);
+      case "misconfigured":
+        return new BlockedStatus(`${this.endpoint}: ${r.reason}`);
       case "denied":
         return new BlockedStatus(
           `${this.endpoint}: certificate request refused: ${r.errors[0]!.error.message}`,
@@ -568,6 +577,18 @@ export class TlsCertificatesRequirer extends CharmObject {
         return undefined;
     }
   }
+}
+
+/** Why a wanted certificate cannot be requested, or undefined when it can. */
+function invalidRequest(w: CertificateRequestAttributes): string | undefined {
+  if (!w.commonName) return "cannot request a certificate without a common name";
+  const ip = (w.sansIp ?? []).find((a) => isIP(a) === 0);
+  if (ip !== undefined)
+    return `cannot request a certificate for ${JSON.stringify(ip)}: not an IP address`;
+  const dns = (w.sansDns ?? []).find((d) => !/^[A-Za-z0-9*._-]+$/.test(d));
+  if (dns !== undefined)
+    return `cannot request a certificate for ${JSON.stringify(dns)}: not a DNS name`;
+  return undefined;
 }
 
 function sha256(s: string): string {

@@ -491,6 +491,16 @@ describe("TlsCertificatesRequirer", () => {
     expect(ourCsrs(got)).toEqual(ourCsrs(out));
   });
 
+  it("blocks instead of crashing when the wanted certificate is invalid (say, from config)", async () => {
+    wanted = [{ commonName: FQDN, sansIp: ["not-an-ip"] }];
+    const out = await requested();
+    expect(out.unitStatus).toEqual({
+      status: "blocked",
+      message: 'certificates: cannot request a certificate for "not-an-ip": not an IP address',
+    });
+    expect(ourCsrs(out)).toEqual([]);
+  });
+
   it("removes its key and announces removal on relation-broken", async () => {
     const out = await requested();
     const broken = await reqCtx.run(reqCtx.on.relationBroken(out.relations[0]!), out);
