@@ -35,6 +35,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { PebbleClient } from "../../pebble/client.js";
+import { ConnectionError } from "../../pebble/errors.js";
 import { startDaemon } from "./daemon.js";
 import type { Daemon } from "./daemon.js";
 import type { WorkloadEvent, WorkloadListener } from "./events.js";
@@ -476,7 +477,8 @@ export class WorkloadManager {
       {
         ...(resume?.after !== undefined ? { after: resume.after } : {}),
         onError: (error) => {
-          // A daemon going down takes the poll with it; only report while it should be up.
+          // A daemon going down takes the poll with it: its exit is reported, not the poll's.
+          if (error instanceof ConnectionError) return;
           if (!state.stopping && current(state, name) === self.container)
             this.#report(error, `notices of ${where}`);
         },

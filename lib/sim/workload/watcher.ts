@@ -59,6 +59,8 @@ export class NoticeWatcher {
   #after: string | undefined;
   #stopped = false;
   #loop: Promise<void> | undefined;
+  /** The event being handed to the sink, if any. */
+  #delivering: Promise<void> = Promise.resolve();
   /** Check changes already reported, `<kind>:<change id>`. */
   readonly #reported = new Set<string>();
 
@@ -80,11 +82,16 @@ export class NoticeWatcher {
     this.#loop ??= this.#run();
   }
 
-  /** Stops polling and waits for the loop to end (the event being delivered finishes first). */
+  /**
+   * Stops polling: no event is delivered after this resolves. A long poll already sent ends
+   * when its daemon stops (closing the client does not abort a request on a reused
+   * connection), so this waits for the event being delivered, not for the poll.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#client.close();
-    await this.#loop;
+    await Promise.race([this.#loop, this.#delivering]);
+    await this.#delivering;
   }
 
   async #run(): Promise<void> {
@@ -119,7 +126,7 @@ export class NoticeWatcher {
 
   async #handle(notice: Notice): Promise<void> {
     if (notice.type === "custom") {
-      await this.#sink({
+      await this.#deliver({
         kind: "pebble-custom-notice",
         notice: { id: notice.id, type: "custom", key: notice.key },
       });
@@ -141,9 +148,16 @@ export class NoticeWatcher {
     const recovered = kind === "recover-check" && (status === undefined || status === "Done");
     if (!failed && !recovered) return;
     this.#reported.add(id);
-    await this.#sink({
+    await this.#deliver({
       kind: failed ? "pebble-check-failed" : "pebble-check-recovered",
       checkName: notice.lastData["check-name"] ?? "",
     });
+  }
+
+  async #deliver(event: Parameters<NoticeSink>[0]): Promise<void> {
+    if (this.#stopped) return;
+    // A failing sink is reported, not retried: the event was delivered.
+    this.#delivering = this.#sink(event).catch((error: unknown) => this.#options.onError?.(error));
+    await this.#delivering;
   }
 }
