@@ -68,7 +68,12 @@ export interface BuildCharmDirOptions {
    * needs no `yaml` at all (default true; see `lazy-yaml-plugin.ts`).
    */
   lazyYaml?: boolean;
-  /** Let `dispatch` keep Node's compile cache in `<charm>/.node-compile-cache` (default false). */
+  /**
+   * Let `dispatch` keep Node's compile cache in `<charm>/.node-compile-cache` (default true):
+   * the first hook writes it, later hooks skip compiling the bundle (about 8 ms of CPU per
+   * hook). Node checks each entry against the file's content, and goes on without a cache if
+   * the directory cannot be written. `packCharm` leaves the directory out.
+   */
   compileCache?: boolean;
   /** Extra Node command-line options for `dispatch`. */
   nodeOptions?: readonly string[];
@@ -100,7 +105,8 @@ export interface BuiltCharm {
 const NODE_PATH = "bin/node";
 const DIST_DIR = "dist";
 const BUNDLE_NAME = "charm";
-const COMPILE_CACHE_DIR = ".node-compile-cache";
+/** Node's compile cache, relative to the charm directory (also named in `pack.ts`). */
+export const COMPILE_CACHE_DIR = ".node-compile-cache";
 /** Hooks charmcraft always links to `dispatch`, for Juju versions without dispatch. */
 const MANDATORY_HOOKS = ["install", "start", "upgrade-charm"];
 /** Files copied from the charm's source directory when present. */
@@ -212,7 +218,7 @@ export async function buildCharmDir(options: BuildCharmDirOptions): Promise<Buil
     dispatchScript({
       node: NODE_PATH,
       bundle: relative(outDir, bundle.main),
-      ...(options.compileCache ? { compileCache: COMPILE_CACHE_DIR } : {}),
+      ...(options.compileCache === false ? {} : { compileCache: COMPILE_CACHE_DIR }),
       ...(options.nodeOptions ? { nodeOptions: options.nodeOptions } : {}),
     }),
   );

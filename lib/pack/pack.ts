@@ -5,7 +5,8 @@
  *
  * As charmcraft does, symbolic links are followed: `hooks/install -> ../dispatch` is stored as
  * a copy of `dispatch`, and a `bin/node` linked to a cached runtime is stored as the binary.
- * Only files are stored; Juju makes their directories.
+ * Only files are stored; Juju makes their directories. Node's compile cache, which a local run
+ * of the charm may have left, is not stored.
  *
  * @example
  * ```ts
@@ -51,11 +52,18 @@ export interface PackResult {
   entries: PackedEntry[];
 }
 
+/**
+ * Top-level entries a run of the charm leaves in its directory, never packed: Node's compile
+ * cache (machine- and path-specific; the unit writes its own).
+ */
+const RUNTIME_ONLY = new Set([".node-compile-cache"]);
+
 /** Files under `dir` (following links), sorted, as paths relative to it. */
 function walk(dir: string, prefix = ""): { rel: string; abs: string }[] {
   const out: { rel: string; abs: string }[] = [];
   const names = readdirSync(join(dir, prefix)).sort();
   for (const name of names) {
+    if (prefix === "" && RUNTIME_ONLY.has(name)) continue;
     const rel = prefix ? `${prefix}/${name}` : name;
     const abs = join(dir, rel);
     const st = statSync(abs);

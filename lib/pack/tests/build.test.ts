@@ -186,6 +186,7 @@ describe("buildCharmDir: dispatch runs the charm on its own Node", () => {
     const set = readToolCalls(tools.log).find((c) => c.tool === "relation-set");
     expect(set?.args).toBe("-r website:3 --file -");
     expect(JSON.parse(set?.stdin ?? "{}")).toEqual({ url: "http://demo-0.demo:8080" });
+    expect(existsSync(join(built.dir, ".node-compile-cache"))).toBe(true);
   });
 
   it("runs hooks/install as a very old Juju would, without JUJU_DISPATCH_PATH", () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +77,17 @@ describe("packCharm", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(countToolCalls(tools.log)["status-set"]).toBe(1);
+  });
+
+  it("leaves out the compile cache a local run of the charm wrote", async () => {
+    mkdirSync(join(built.dir, ".node-compile-cache", "v22"), { recursive: true });
+    writeFileSync(join(built.dir, ".node-compile-cache", "v22", "entry"), "cache");
+    const again = await packCharm({
+      dir: built.dir,
+      out: join(tmp, "again.charm"),
+      compressionLevel: 0,
+    });
+    expect(again.entries.map((e) => e.path)).toEqual(packed.entries.map((e) => e.path));
   });
 
   it("refuses a directory that is not a built charm", async () => {
