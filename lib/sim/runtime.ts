@@ -93,6 +93,8 @@ export interface HookRecord {
   durationMs: number;
   /** Milliseconds spent by the controller around the process (context, commit). */
   overheadMs: number;
+  /** Hook-tool calls the hook made. */
+  toolCalls: number;
 }
 
 /** A unit whose hook failed. */
@@ -431,9 +433,11 @@ export class Runtime implements SchedulerHost, RunnerHost {
     }
     let exitCode = 1;
     let processMs = 0;
+    let toolCalls = 0;
     try {
       const execution = await runHook(this, run);
       processMs = execution.outcome.durationMs;
+      toolCalls = execution.toolCalls;
       exitCode = execution.outcome.exitCode;
       if (this.closed || this.state.models[ref.model]?.units[ref.unit] === undefined) return;
       if (action !== undefined) {
@@ -499,6 +503,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
         startedAt,
         durationMs,
         overheadMs: Math.max(0, durationMs - processMs),
+        toolCalls,
       });
       this.reap();
       this.save();
@@ -701,7 +706,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
     const unit = mustUnit(mustModel(this.state, modelName), unitName);
     unit.podPending = true;
     await this.stopPod(modelName, unitName);
-    if (this.network === undefined) unit.address = this.syntheticAddress();
+    // Without networking there is no real pod: the unit keeps its made-up address.
     await this.startPod(modelName, unitName);
   }
 

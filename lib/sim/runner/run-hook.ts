@@ -65,6 +65,8 @@ export interface HookExecution {
   /** The context after the hook (the tools' writes). */
   after: HookContextData;
   outcome: HookProcessOutcome;
+  /** Hook-tool calls the process made. */
+  toolCalls: number;
 }
 
 let contexts = 0;
@@ -160,9 +162,13 @@ export async function runHook(host: RunnerHost, run: HookRun): Promise<HookExecu
   const name = run.info.kind === "action" ? (ctx.action?.name ?? "action") : hookName(run.info);
   const contextId = `${run.unit}-${name}-${++contexts}`;
   const applier = new ImmediateApplier(ctx, host.immediateTarget(run));
+  let toolCalls = 0;
   host.server.register(contextId, ctx, {
     newSecretId: () => host.newSecretId(),
-    onCall: () => applier.apply(),
+    onCall: () => {
+      toolCalls += 1;
+      applier.apply();
+    },
   });
   try {
     const env = buildHookEnv({
@@ -190,7 +196,7 @@ export async function runHook(host: RunnerHost, run: HookRun): Promise<HookExecu
     const untrack = host.track(proc);
     const outcome = await proc.done;
     untrack();
-    return { contextId, before, after: ctx, outcome };
+    return { contextId, before, after: ctx, outcome, toolCalls };
   } finally {
     host.server.unregister(contextId);
     applier.apply();

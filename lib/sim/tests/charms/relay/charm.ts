@@ -1,4 +1,6 @@
 /** The relay test charm (see charmcraft.yaml): small, and does what the local-model tests ask. */
+import { spawnSync } from "node:child_process";
+import { networkInterfaces } from "node:os";
 import {
   type ActionEvent,
   ActiveStatus,
@@ -28,6 +30,8 @@ export class RelayCharm extends CharmBase {
     this.observe(this.on.action("set-data"), this.onSetData);
     this.observe(this.on.action("set-app-data"), this.onSetAppData);
     this.observe(this.on.action("rotate"), this.onRotate);
+    this.observe(this.on.action("bench-tools"), this.onBenchTools);
+    this.observe(this.on.action("net-info"), this.onNetInfo);
     this.observe(this.on.collectUnitStatus, (e: CollectStatusEvent) =>
       e.addStatus(new ActiveStatus("ready")),
     );
@@ -91,5 +95,26 @@ export class RelayCharm extends CharmBase {
     const next = Number((secret.peekContent().token ?? "token-1").split("-")[1]) + 1;
     secret.setContent({ token: `token-${next}` });
     event.setResults({ token: `token-${next}` });
+  }
+
+  onBenchTools(event: ActionEvent): void {
+    const n = Number(event.params.n ?? 50);
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      const r = spawnSync("is-leader", ["--format=json"], { encoding: "utf8" });
+      if (r.status !== 0) return event.fail(`is-leader exited ${r.status}: ${r.stderr}`);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    event.setResults({ n: String(n), "mean-ms": (ms / n).toFixed(3) });
+  }
+
+  onNetInfo(event: ActionEvent): void {
+    const eth0 = (networkInterfaces()["eth0"] ?? []).find((a) => a.family === "IPv4");
+    const binding = this.model.getBinding("source");
+    event.setResults({
+      "eth0-address": eth0?.address ?? "none",
+      "bind-address": binding.bindAddress ?? "none",
+      "ingress-address": binding.ingressAddress ?? "none",
+    });
   }
 }
