@@ -229,6 +229,10 @@ describe("OpenFgaRequirer", () => {
 
 // ---- provider
 
+/** The URI a provider publishes for a secret of the State: `secret://<model uuid>/<id>`. */
+const published = (id: string): string =>
+  `secret://${"00000000-0000-4000-8000-000000000000"}/${id.replace(/^secret:/, "")}`;
+
 const requested: string[] = [];
 
 class OpenFgaCharm extends CharmBase {
@@ -289,7 +293,7 @@ describe("OpenFgaProvider", () => {
       grpc_api_url: GRPC,
       http_api_url: HTTP,
       store_id: "store-of-jimm",
-      token_secret_id: tokenSecret.id,
+      token_secret_id: published(tokenSecret.id),
     });
     expect(schemaErrors("openfga/v1/provider.json", { app: bag })).toEqual([]);
     expect(leaks({ ...out, logs: provCtx.logs }, [tokenSecret.latestContent.token!])).toEqual([]);
@@ -305,7 +309,7 @@ describe("OpenFgaProvider", () => {
       grpc_api_url: "ingress.example:443",
       http_api_url: "https://ingress.example/m-openfga-k8s",
       store_id: "store-of-jimm",
-      token_secret_id: tokenSecret.id,
+      token_secret_id: published(tokenSecret.id),
     });
   });
 

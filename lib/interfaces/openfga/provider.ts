@@ -54,11 +54,14 @@ export class StoreRequestedEvent extends RelationEvent {
 }
 
 /**
- * A secret's URI as Juju writes it in relation data. `Model.getOwnedSecret` returns the bare id
- * that `secret-info-get` prints (no `secret:` prefix), which a requirer would not recognise.
+ * A secret's URI as a Python charm publishes it: `secret://<model uuid>/<id>`, the form `ops`
+ * canonicalises to, which a consumer in another model (a cross-model relation) can resolve.
+ * `Model.getOwnedSecret` gives the bare id that `secret-info-get` prints; `secret-add` gives
+ * `secret:<id>`; both are accepted.
  */
-function secretUri(id: string): string {
-  return id.startsWith("secret:") ? id : `secret:${id}`;
+function secretUri(id: string, modelUuid: string): string {
+  if (id.startsWith("secret://")) return id;
+  return `secret://${modelUuid}/${id.replace(/^secret:/, "")}`;
 }
 
 /**
@@ -161,7 +164,7 @@ export class OpenFgaProvider extends CharmObject {
   ): boolean {
     if (!this.model.unit.isLeader()) return false;
     answer.tokenSecret.grant(relation);
-    const id = secretUri(answer.tokenSecret.id ?? answer.tokenSecret.getInfo().id);
+    const id = secretUri(answer.tokenSecret.id ?? answer.tokenSecret.getInfo().id, this.model.uuid);
     relation.data(this.model.app).replace(
       renderProviderBag({
         storeId: answer.storeId,

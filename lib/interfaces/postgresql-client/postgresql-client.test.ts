@@ -259,6 +259,27 @@ describe("DatabaseRequirer", () => {
     noLeak(again);
   });
 
+  it("reads secrets named in the model-qualified form secret://<model uuid>/<id> that ops publishes", async () => {
+    const full = (id: string): string =>
+      `secret://00000000-0000-4000-8000-000000000000/${id.replace(/^secret:/, "")}`;
+    const rel = pgRelation({
+      ...answered,
+      "secret-user": full(userSecret.id),
+      "secret-tls": full(tlsSecret.id),
+    });
+    const out = await reqCtx.run(
+      reqCtx.on.relationChanged(rel),
+      state({ relations: [rel], secrets: [userSecret, tlsSecret] }),
+    );
+    expect(out.unitStatus.status).toBe("active");
+    const rotated = {
+      ...userSecret,
+      latestContent: { ...userSecret.trackedContent, password: "rotated-pw" },
+    };
+    await reqCtx.run(reqCtx.on.secretChanged(rotated), { ...out, secrets: [rotated, tlsSecret] });
+    expect(events).toEqual(["created", "credentials"]);
+  });
+
   it("emits endpointsChanged when the endpoints move", async () => {
     const rel = pgRelation(answered);
     const out = await reqCtx.run(
@@ -364,6 +385,10 @@ describe("DatabaseRequirer", () => {
 
 // ---- provider
 
+/** The URI a provider publishes for a secret of the State: `secret://<model uuid>/<id>`. */
+const published = (id: string): string =>
+  `secret://${"00000000-0000-4000-8000-000000000000"}/${id.replace(/^secret:/, "")}`;
+
 const providerMeta = CharmMeta.fromDocuments({
   name: "postgresql-k8s",
   provides: { database: { interface: "postgresql_client" } },
@@ -438,8 +463,8 @@ describe("DatabaseProvider", () => {
       "secret-user",
       "version",
     ]);
-    const user = out.secrets.find((s) => s.id === bag["secret-user"])!;
-    const tls = out.secrets.find((s) => s.id === bag["secret-tls"])!;
+    const user = out.secrets.find((s) => published(s.id) === bag["secret-user"])!;
+    const tls = out.secrets.find((s) => published(s.id) === bag["secret-tls"])!;
     expect(user).toMatchObject({
       owner: "app",
       label: "database.7.user.secret",

@@ -229,7 +229,7 @@ export class DatabaseProvider extends CharmObject {
         secret.setContent(content);
       }
       secret.grant(relation);
-      uris[secretField(group)] = secretUri(secret.id ?? secret.getInfo().id);
+      uris[secretField(group)] = secretUri(secret.id ?? secret.getInfo().id, this.model.uuid);
     }
     // Groups no longer sent (TLS turned off with nothing left in it, say) lose their secret.
     for (const group of ["user", "tls", "extra"] as const) {
@@ -244,11 +244,14 @@ export class DatabaseProvider extends CharmObject {
 }
 
 /**
- * A secret's URI as Juju writes it in relation data. `Model.getOwnedSecret` returns the bare id
- * that `secret-info-get` prints (no `secret:` prefix), which a requirer would not recognise.
+ * A secret's URI as a Python charm publishes it: `secret://<model uuid>/<id>`, the form `ops`
+ * canonicalises to, which a consumer in another model (a cross-model relation) can resolve.
+ * `Model.getOwnedSecret` gives the bare id that `secret-info-get` prints; `secret-add` gives
+ * `secret:<id>`; both are accepted.
  */
-function secretUri(id: string): string {
-  return id.startsWith("secret:") ? id : `secret:${id}`;
+function secretUri(id: string, modelUuid: string): string {
+  if (id.startsWith("secret://")) return id;
+  return `secret://${modelUuid}/${id.replace(/^secret:/, "")}`;
 }
 
 function sorted(o: Record<string, string>): [string, string][] {

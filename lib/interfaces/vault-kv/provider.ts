@@ -254,7 +254,7 @@ export class VaultKvProvider extends CharmObject {
     const bag = relation.data(this.model.app);
     const credentials = {
       ...this.currentCredentials(relation),
-      [a.nonce]: uri.startsWith("secret:") ? uri : `secret:${uri}`,
+      [a.nonce]: secretUri(uri, this.model.uuid),
     };
     bag.update(
       renderProviderBag({
@@ -296,4 +296,15 @@ export class VaultKvProvider extends CharmObject {
         .credentials,
     });
   }
+}
+
+/**
+ * A secret's URI as a Python charm publishes it: `secret://<model uuid>/<id>`, the form `ops`
+ * canonicalises to, which a consumer in another model (a cross-model relation) can resolve.
+ * `Model.getOwnedSecret` gives the bare id that `secret-info-get` prints; `secret-add` gives
+ * `secret:<id>`; both are accepted.
+ */
+function secretUri(id: string, modelUuid: string): string {
+  if (id.startsWith("secret://")) return id;
+  return `secret://${modelUuid}/${id.replace(/^secret:/, "")}`;
 }

@@ -285,6 +285,10 @@ describe("VaultKvRequirer", () => {
 
 // ---- provider
 
+/** The URI a provider publishes for a secret of the State: `secret://<model uuid>/<id>`. */
+const published = (id: string): string =>
+  `secret://${"00000000-0000-4000-8000-000000000000"}/${id.replace(/^secret:/, "")}`;
+
 const attached: string[] = [];
 
 class VaultCharm extends CharmBase {
@@ -354,7 +358,7 @@ describe("VaultKvProvider", () => {
       remoteGrants: { 9: ["jimm"] },
       latestContent: { "role-id": "role-jimm/0" },
     });
-    expect(creds.n0).toBe(s0.id);
+    expect(creds.n0).toBe(published(s0.id));
     expect(bag.mount).toBe("charm-jimm-jimm");
     expect(schemaErrors("vault_kv/v0/provider.json", { app: bag })).toEqual([]);
     expect(leaks({ ...out, logs: provCtx.logs }, [ROLE_SECRET_ID])).toEqual([]);
