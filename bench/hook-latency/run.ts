@@ -14,7 +14,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, release, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import {
@@ -44,12 +44,31 @@ export const TARGETS = { tsOverPythonMax: 0.33, tsOverBareNodeMax: 2.5 } as cons
 export interface HookLatencyResult {
   benchmark: "hook-latency";
   date: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; os: string; kernel: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    os: string;
+    kernel: string;
+    /** 1-minute load average before and after the measured runs (other work competes for the CPUs). */
+    loadAverage: { before: number; after: number };
+  };
   hook: string;
   runs: number;
   runtimes: { node: string; python: string; ops: string };
   seconds: { ts: Summary; python: Summary; bareNode: Summary };
   ratios: { tsOverPython: number; tsOverBareNode: number };
+  /**
+   * Mean CPU seconds (user + system, the process and everything it started, all threads) per
+   * run: steadier than wall time when the machine is busy.
+   */
+  cpuSeconds: {
+    ts: number;
+    python: number;
+    bareNode: number;
+    tsOverPython: number;
+    tsOverBareNode: number;
+  };
   toolCalls: {
     ts: { total: number; perTool: Record<string, number> };
     python: { total: number; perTool: Record<string, number> };
@@ -116,13 +135,19 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
       relations: [{ endpoint: "website", id: 1, remoteApp: "client", remoteUnits: ["client/0"] }],
     });
 
-    const run = (charm: PreparedCharm) => {
+    const cpu = { ts: 0, python: 0, bareNode: 0 };
+    const run = (charm: PreparedCharm, side?: "ts" | "python") => {
       const env = hookEnv({ charmDir: charm.dir, unit: UNIT, hook: HOOK, toolsDir: tools.dir });
       const r = timeProcess(charm.dispatch, [], { env, cwd: charm.dir });
       if (r.status !== 0) throw new Error(`${charm.dispatch} exited ${r.status}:\n${r.stderr}`);
+      if (side) cpu[side] += r.cpuSeconds;
       return r.seconds;
     };
-    const bare = () => timeProcess(node, ["-e", "0"]).seconds;
+    const bare = (measured = false) => {
+      const r = timeProcess(node, ["-e", "0"]);
+      if (measured) cpu.bareNode += r.cpuSeconds;
+      return r.seconds;
+    };
 
     // Tool calls of one hook, then warm-up (page cache, Python byte-code of the charm's imports).
     const calls = (charm: PreparedCharm) => {
@@ -138,18 +163,20 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
       bare();
     }
 
+    const loadBefore = loadavg()[0] ?? 0;
     const samples = { ts: [] as number[], python: [] as number[], bareNode: [] as number[] };
     for (let i = 0; i < runs; i++) {
       // Alternate the order each round so neither side always runs right after the other.
       if (i % 2 === 0) {
-        samples.ts.push(run(ts));
-        samples.python.push(run(py));
+        samples.ts.push(run(ts, "ts"));
+        samples.python.push(run(py, "python"));
       } else {
-        samples.python.push(run(py));
-        samples.ts.push(run(ts));
+        samples.python.push(run(py, "python"));
+        samples.ts.push(run(ts, "ts"));
       }
-      samples.bareNode.push(bare());
+      samples.bareNode.push(bare(true));
     }
+    const loadAfter = loadavg()[0] ?? 0;
 
     // Cost of one fake tool call, spawned as the TS runtime spawns tools (spawnSync, no shell).
     const toolPath = join(tools.dir, "is-leader");
@@ -169,6 +196,7 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
       tsOverPython: round6(seconds.ts.median / seconds.python.median),
       tsOverBareNode: round6(seconds.ts.median / seconds.bareNode.median),
     };
+    const cpuMean = { ts: cpu.ts / runs, python: cpu.python / runs, bareNode: cpu.bareNode / runs };
     const toolSummary = summarize(toolTimes);
     const cpuList = cpus();
     return {
@@ -180,6 +208,10 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
         memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
         os: osName(),
         kernel: release(),
+        loadAverage: {
+          before: Math.round(loadBefore * 100) / 100,
+          after: Math.round(loadAfter * 100) / 100,
+        },
       },
       hook: HOOK,
       runs,
@@ -190,6 +222,13 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
       },
       seconds,
       ratios,
+      cpuSeconds: {
+        ts: round6(cpuMean.ts),
+        python: round6(cpuMean.python),
+        bareNode: round6(cpuMean.bareNode),
+        tsOverPython: round6(cpuMean.ts / cpuMean.python),
+        tsOverBareNode: round6(cpuMean.ts / cpuMean.bareNode),
+      },
       toolCalls: {
         ts: { total: total(tsCalls), perTool: tsCalls },
         python: { total: total(pyCalls), perTool: pyCalls },
@@ -213,7 +252,9 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
         "Wall time of one config-changed dispatch, spawn to exit, with a fresh Juju-like environment.",
         "TS: dispatch (sh) execs the charm's own Node binary on its esbuild bundle, as in the packed .charm.",
         "Python: dispatch (sh) execs the venv's python3 directly on src/charm.py with PYTHONPATH=lib:src; ops keeps its state in a local SQLite file.",
-        "Fake hook tools are #!/bin/sh scripts; fakeToolCost is one call spawned with spawnSync, beside /bin/true.",
+        "Fake hook tools are #!/bin/sh scripts; fakeToolCost is one call spawned with spawnSync from the harness, beside /bin/true.",
+        "Warm-up runs come first: the TS charm's compile cache and Python's byte-code caches are written then, as after a unit's first hook.",
+        "cpuSeconds come from the harness's child CPU times (10 ms ticks), averaged over the measured runs.",
       ],
     };
   } finally {
