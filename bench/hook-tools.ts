@@ -20,7 +20,7 @@
 
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, freemem, loadavg, tmpdir, totalmem } from "node:os";
+import { cpus, freemem, getPriority, loadavg, tmpdir, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { newHookContextData } from "../lib/jujuc/context.js";
@@ -177,44 +177,51 @@ async function main(): Promise<void> {
     };
     const nIndex = process.argv.indexOf("--n");
     const n = nIndex >= 0 ? Number(process.argv[nIndex + 1]) : 300;
-    // Warm up the server and the page cache.
-    shellRounds(["is-leader >/dev/null"], 30, env);
-    const shellCommands = [
-      "/bin/true",
-      "is-leader --format=json >/dev/null",
-      "relation-get --format=json -r db:3 - postgresql/0 >/dev/null",
-      `echo '{"database":"jimm"}' | relation-set -r db:3 --file -`,
-    ];
-    const [trueSh, leaderSh, getSh, setSh] = shellRounds(shellCommands, n, env);
-    const [trueNode, leaderNode, setNode] = nodeRounds(
-      [
-        { file: "/bin/true", args: [] },
-        { file: join(tools, "is-leader"), args: ["--format=json"] },
-        {
-          file: join(tools, "relation-set"),
-          args: ["-r", "db:3", "--file", "-"],
-          input: '{"database":"jimm"}',
+    /** One full set of measurements. */
+    const measure = () => {
+      // Warm up the server and the page cache.
+      shellRounds(["is-leader >/dev/null"], 30, env);
+      const shellCommands = [
+        "/bin/true",
+        "is-leader --format=json >/dev/null",
+        "relation-get --format=json -r db:3 - postgresql/0 >/dev/null",
+        `echo '{"database":"jimm"}' | relation-set -r db:3 --file -`,
+      ];
+      const [trueSh, leaderSh, getSh, setSh] = shellRounds(shellCommands, n, env);
+      const [trueNode, leaderNode, setNode] = nodeRounds(
+        [
+          { file: "/bin/true", args: [] },
+          { file: join(tools, "is-leader"), args: ["--format=json"] },
+          {
+            file: join(tools, "relation-set"),
+            args: ["-r", "db:3", "--file", "-"],
+            input: '{"database":"jimm"}',
+          },
+        ],
+        n,
+        env,
+      );
+      return {
+        shell: {
+          "is-leader --format=json": stats(leaderSh ?? []),
+          "relation-get --format=json -r db:3 - postgresql/0": stats(getSh ?? []),
+          "relation-set -r db:3 --file - (JSON on stdin, after echo |)": stats(setSh ?? []),
+          "baseline /bin/true": stats(trueSh ?? []),
+          "is-leader minus /bin/true, same round": stats(minus(leaderSh, trueSh)),
         },
-      ],
-      n,
-      env,
-    );
-    const results = {
-      shell: {
-        "is-leader --format=json": stats(leaderSh ?? []),
-        "relation-get --format=json -r db:3 - postgresql/0": stats(getSh ?? []),
-        "relation-set -r db:3 --file - (JSON on stdin, after echo |)": stats(setSh ?? []),
-        "baseline /bin/true": stats(trueSh ?? []),
-        "is-leader minus /bin/true, same round": stats(minus(leaderSh, trueSh)),
-      },
-      nodeSpawnSync: {
-        "is-leader --format=json": stats(leaderNode ?? []),
-        "relation-set -r db:3 --file - (JSON on stdin)": stats(setNode ?? []),
-        "baseline /bin/true": stats(trueNode ?? []),
-        "is-leader minus /bin/true, same round": stats(minus(leaderNode, trueNode)),
-      },
-      inProcessRunTool: { "relation-get --format=json": stats(inProcess(20_000)) },
+        nodeSpawnSync: {
+          "is-leader --format=json": stats(leaderNode ?? []),
+          "relation-set -r db:3 --file - (JSON on stdin)": stats(setNode ?? []),
+          "baseline /bin/true": stats(trueNode ?? []),
+          "is-leader minus /bin/true, same round": stats(minus(leaderNode, trueNode)),
+        },
+        inProcessRunTool: { "relation-get --format=json": stats(inProcess(20_000)) },
+      };
     };
+    const load = () => Math.round((loadavg()[0] ?? 0) * 100) / 100;
+    const niceness = getPriority();
+    const loadBefore = load();
+    const results = measure();
     const headline = results.shell["is-leader --format=json"].medianMs;
     const report = {
       benchmark: "hook-tools",
@@ -226,12 +233,15 @@ async function main(): Promise<void> {
         cores: cpus().length,
         memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
         freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
-        loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+        niceness,
+        loadAverage1mBefore: loadBefore,
+        loadAverage1mAfter: load(),
         node: process.version,
         go: execFileSync("go", ["version"], { encoding: "utf8" }).trim(),
         platform: `${process.platform} ${process.arch}`,
       },
       targetMedianMs: 5,
+      headline: "results.shell[is-leader --format=json].medianMs",
       headlineMedianMs: headline,
       meetsTarget: headline < 5,
       results,
