@@ -29,9 +29,9 @@
  * @module
  */
 
-import { mkdir, mkdtemp, realpath, rm, rmdir } from "node:fs/promises";
+import { mkdir, mkdtemp, realpath, rm, rmdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { PebbleClient } from "../../pebble/client.js";
@@ -39,6 +39,7 @@ import { ConnectionError } from "../../pebble/errors.js";
 import { startDaemon } from "./daemon.js";
 import type { Daemon } from "./daemon.js";
 import type { WorkloadEvent, WorkloadListener } from "./events.js";
+import type { ControllerWorkloads } from "./types.js";
 import { charmProcessCommand, DEFAULT_IMAGE_PATH, execHelperPath } from "./exec-helper.js";
 import type { ContainerMount } from "./exec-helper.js";
 import { delay, killAll, pidsWithMarker } from "./procs.js";
@@ -70,7 +71,11 @@ export interface WorkloadUnitRef {
 export interface ContainerSpec {
   /** The container's name in the charm's metadata. */
   name: string;
-  /** The OCI image resource: a local folder of executables. */
+  /**
+   * The OCI image resource: a local folder of executables (absolute, or relative to the
+   * working directory). Any other value (a registry reference such as `openfga/openfga:v1.8`,
+   * as a bundle for real Juju gives) is reported and the container runs without an image.
+   */
   image?: string;
   /** Where the image's executables appear (default `/usr/local/bin`, merged over it). */
   imagePath?: string;
@@ -121,9 +126,11 @@ export interface WorkloadManagerOptions {
    */
   restartOnExit?: boolean;
   /**
-   * Host top-level directories containers share instead of copying on write. Default: the
-   * state folder's top-level directory (unless it is `/tmp` or `/run`, which containers get
-   * fresh), so no container's overlay has its own upper layer below its lower one.
+   * Host top-level directories containers share (bind-mounted, writes reach the host) instead
+   * of copying on write. Default none. The state folder may lie below an overlaid directory
+   * (say `/work`): the kernel accepts an upper layer inside the lower one unless overlayfs'
+   * `index` feature is on, and where it refuses, the helper shares that directory instead and
+   * says so in the container's log.
    */
   share?: readonly string[];
   /** Where listener and watcher errors go; default `console.error`. */
@@ -184,7 +191,7 @@ let exitHook = false;
  * }
  * ```
  */
-export class WorkloadManager {
+export class WorkloadManager implements ControllerWorkloads {
   readonly #options: WorkloadManagerOptions;
   readonly #listeners = new Set<WorkloadListener>();
   readonly #units = new Map<string, UnitState>();
@@ -440,6 +447,7 @@ export class WorkloadManager {
     const path = basePath.split(":").includes(imagePath) ? basePath : `${imagePath}:${basePath}`;
     const { unit } = state;
     const name = spec.name;
+    const image = await this.#image(spec, `${unit.unit}/${name}`);
     // The exit callback needs the container record that is made once the daemon answered.
     const self: { container?: ContainerState } = {};
     const daemon = await startDaemon({
@@ -450,9 +458,7 @@ export class WorkloadManager {
         rootDir: join(fsDir, "root"),
         upperDir: fsDir,
         share: await this.#shared(),
-        ...(spec.image !== undefined
-          ? { image: { dir: await realpath(spec.image), path: imagePath } }
-          : {}),
+        ...(image !== undefined ? { image: { dir: image, path: imagePath } } : {}),
         ...(spec.mounts !== undefined ? { mounts: spec.mounts } : {}),
         ...(unit.namespace !== undefined ? { netns: unit.namespace } : {}),
         ...(unit.hostname !== undefined ? { hostname: unit.hostname } : {}),
@@ -621,15 +627,24 @@ export class WorkloadManager {
     return dir;
   }
 
-  async #shared(): Promise<string[]> {
-    if (this.#share === undefined) {
-      if (this.#options.share !== undefined) {
-        this.#share = [...this.#options.share];
-      } else {
-        const top = `/${(this.#stateDir ?? "/").split("/")[1] ?? ""}`;
-        this.#share = top === "/" || top === "/tmp" || top === "/run" ? [] : [top];
-      }
+  /** The image folder of a container, or undefined when it has none (or only a reference). */
+  async #image(spec: ContainerSpec, where: string): Promise<string | undefined> {
+    if (spec.image === undefined || spec.image === "") return undefined;
+    const path = resolve(spec.image);
+    const st = await stat(path).catch(() => undefined);
+    if (st?.isDirectory()) return realpath(path);
+    if (isAbsolute(spec.image) || spec.image.startsWith(".")) {
+      throw new Error(`image ${spec.image} of container ${where} is not a folder`);
     }
+    this.#report(
+      new Error(`image ${spec.image} is not a local folder: the container runs without it`),
+      `container ${where}`,
+    );
+    return undefined;
+  }
+
+  async #shared(): Promise<string[]> {
+    this.#share ??= [...(this.#options.share ?? [])];
     return this.#share;
   }
 
