@@ -460,6 +460,9 @@ export class Runtime implements SchedulerHost, RunnerHost {
         if (unit.error !== undefined && sameHook(unit.error.hook, info)) delete unit.error;
       } else if (info.kind !== "action") {
         this.failHook(unit, info, attempt, execution.outcome.stderr);
+      } else {
+        // A failed action is done all the same: it never puts the unit in error.
+        unit.pendingActions = unit.pendingActions.filter((a) => a !== info.actionId);
       }
     } catch (e) {
       this.log({
@@ -472,6 +475,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
       });
       if (info.kind !== "action") this.failHook(unit, info, attempt, (e as Error).message);
       else if (action !== undefined) {
+        unit.pendingActions = unit.pendingActions.filter((a) => a !== info.actionId);
         action.status = "failed";
         action.message = (e as Error).message;
         this.notifyAction(action);

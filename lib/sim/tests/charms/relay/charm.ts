@@ -32,6 +32,7 @@ export class RelayCharm extends CharmBase {
     this.observe(this.on.action("rotate"), this.onRotate);
     this.observe(this.on.action("bench-tools"), this.onBenchTools);
     this.observe(this.on.action("net-info"), this.onNetInfo);
+    this.observe(this.on.action("crash"), this.onCrash);
     this.observe(this.on.collectUnitStatus, (e: CollectStatusEvent) =>
       e.addStatus(new ActiveStatus("ready")),
     );
@@ -116,5 +117,12 @@ export class RelayCharm extends CharmBase {
       "bind-address": binding.bindAddress ?? "none",
       "ingress-address": binding.ingressAddress ?? "none",
     });
+  }
+
+  onCrash(event: ActionEvent): void {
+    event.log("about to crash");
+    for (const rel of this.allRelations()) rel.data(this.unit).set("crashed", "yes");
+    this.unit.status = new ActiveStatus("crashing");
+    throw new Error("crash requested");
   }
 }

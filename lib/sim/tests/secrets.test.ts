@@ -1,0 +1,74 @@
+// Secrets across applications: the provider's leader creates an application secret, grants it
+// over the relation and publishes its id; consumers read it (tracking revision 1); a new
+// revision sends secret-changed to the consumers, which refresh; revision 1, tracked by no
+// one any more, sends secret-remove to the owner, which removes it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildTestCharm, hooksOf, lastSeq, tempDir, withController } from "./helpers.js";
+
+let relay: string;
+let cleanup: () => void;
+
+beforeAll(async () => {
+  const [tmp, remove] = tempDir();
+  cleanup = remove;
+  relay = await buildTestCharm("relay", tmp);
+});
+afterAll(() => cleanup?.());
+
+describe("secrets across applications", () => {
+  it("grant, consumer tracking, secret-changed after a new revision, secret-remove to the owner", async () => {
+    await withController({ deterministic: { seed: 21 } }, async (c) => {
+      await c.addModel("m");
+      await c.deploy("m", { charmDir: relay, name: "owner", config: { "share-secret": true } });
+      await c.deploy("m", { charmDir: relay, name: "reader", scale: 2 });
+      await c.integrate("m", "owner", "reader:sink");
+      const first = await c.settle({ timeoutMs: 60_000 });
+      expect(first).toMatchObject({ idle: true, errors: [] });
+
+      const model = c.state.models["m"]!;
+      const secrets = Object.values(model.secrets);
+      expect(secrets).toHaveLength(1);
+      const secret = secrets[0]!;
+      expect(secret.xid).toMatch(/^[0-9a-v]{20}$/);
+      expect(secret.owner).toEqual({ kind: "application", app: "owner" });
+      expect(secret.label).toBe("relay-token");
+      const rel = c.state.relations.find((r) => !r.peer)!;
+      expect(secret.grants).toEqual([{ relationId: rel.id, target: "reader", role: "view" }]);
+      expect(secret.consumers).toEqual({
+        "m:reader/0": { trackedRevision: 1 },
+        "m:reader/1": { trackedRevision: 1 },
+      });
+      const info = c.showUnit("m", "reader/0")["reader/0"];
+      const shown = info?.["relation-info"].find((r) => r.endpoint === "sink");
+      expect(shown?.["application-data"]["secret-id"]).toContain(secret.xid);
+
+      const mark = lastSeq(c);
+      const rotated = await c.runAction("m", "owner/0", "rotate");
+      expect(rotated).toMatchObject({ status: "completed", results: { token: "token-2" } });
+      const second = await c.settle({ timeoutMs: 60_000 });
+      expect(second).toMatchObject({ idle: true, errors: [] });
+      expect(hooksOf(c, "m", "reader/0", mark)).toEqual(["secret-changed"]);
+      expect(hooksOf(c, "m", "reader/1", mark)).toEqual(["secret-changed"]);
+      expect(hooksOf(c, "m", "owner/0", mark)).toEqual(["action:rotate", "secret-remove"]);
+
+      const after = c.state.models["m"]!.secrets[secret.xid]!;
+      expect(after.latestRevision).toBe(2);
+      expect(Object.keys(after.revisions)).toEqual(["2"]);
+      expect(after.revisions["2"]).toEqual({ token: "token-2" });
+      expect(after.consumers).toEqual({
+        "m:reader/0": { trackedRevision: 2 },
+        "m:reader/1": { trackedRevision: 2 },
+      });
+      expect(after.removeNotified).toEqual([1]);
+      const changed = c
+        .unitLog("m", "reader/0")
+        .filter((l) => l.message.includes("secret changed"));
+      expect(changed).toHaveLength(1);
+
+      // Removing the relation removes the grant: the secret no longer reaches the readers.
+      await c.removeRelation("m", "owner", "reader");
+      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
+      expect(c.state.models["m"]!.secrets[secret.xid]!.grants).toEqual([]);
+    });
+  }, 120_000);
+});
