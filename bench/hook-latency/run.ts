@@ -76,9 +76,14 @@ export interface HookLatencyResult {
   fakeToolCost: {
     tool: string;
     calls: number;
+    /** One call spawned from Node with spawnSync, as the TS runtime calls tools. */
     medianSeconds: number;
     meanSeconds: number;
+    /** The same for `/bin/true`: the floor of starting any process that way. */
     binTrueMedianSeconds: number;
+    /** Mean per call in a `sh` loop (no Node in the way), and `/bin/true` likewise. */
+    shellLoopSeconds: number;
+    binTrueShellLoopSeconds: number;
   };
   targets: {
     tsOverPythonMax: number;
@@ -196,6 +201,16 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
       tsOverPython: round6(seconds.ts.median / seconds.python.median),
       tsOverBareNode: round6(seconds.ts.median / seconds.bareNode.median),
     };
+    // The same tool from a sh loop: its own cost, without Node's spawn overhead.
+    const loop = (command: string) =>
+      timeProcess("/bin/sh", [
+        "-c",
+        'i=0; while [ "$i" -lt "$1" ]; do "$0" --format=json >/dev/null; i=$((i + 1)); done',
+        command,
+        String(toolRuns),
+      ]).seconds / toolRuns;
+    const shellLoopSeconds = loop(toolPath);
+    const binTrueShellLoopSeconds = loop("/bin/true");
     const cpuMean = { ts: cpu.ts / runs, python: cpu.python / runs, bareNode: cpu.bareNode / runs };
     const toolSummary = summarize(toolTimes);
     const cpuList = cpus();
@@ -239,6 +254,8 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
         medianSeconds: toolSummary.median,
         meanSeconds: toolSummary.mean,
         binTrueMedianSeconds: summarize(trueTimes).median,
+        shellLoopSeconds: round6(shellLoopSeconds),
+        binTrueShellLoopSeconds: round6(binTrueShellLoopSeconds),
       },
       targets: {
         ...TARGETS,
@@ -252,7 +269,7 @@ export async function runHookLatency(options: HookLatencyOptions = {}): Promise<
         "Wall time of one config-changed dispatch, spawn to exit, with a fresh Juju-like environment.",
         "TS: dispatch (sh) execs the charm's own Node binary on its esbuild bundle, as in the packed .charm.",
         "Python: dispatch (sh) execs the venv's python3 directly on src/charm.py with PYTHONPATH=lib:src; ops keeps its state in a local SQLite file.",
-        "Fake hook tools are #!/bin/sh scripts; fakeToolCost is one call spawned with spawnSync from the harness, beside /bin/true.",
+        "Fake hook tools are #!/bin/sh scripts; fakeToolCost times one call spawned with spawnSync from the harness and in a sh loop, each beside /bin/true.",
         "Warm-up runs come first: the TS charm's compile cache and Python's byte-code caches are written then, as after a unit's first hook.",
         "cpuSeconds come from the harness's child CPU times (10 ms ticks), averaged over the measured runs.",
       ],
