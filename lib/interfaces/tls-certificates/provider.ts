@@ -27,6 +27,7 @@ import {
   parseRequirerBag,
   renderProviderBag,
 } from "./data.js";
+import { X509Error, parseCsr } from "./x509.js";
 
 /**
  * One CSR from a requirer unit (or its app).
@@ -124,7 +125,23 @@ export class TlsCertificatesProvider extends CharmObject {
     for (const r of relation ? [relation] : this.live()) {
       for (const owner of [...r.units, ...(r.app ? [r.app] : [])]) {
         try {
-          for (const c of parseRequirerBag(r.data(owner).toObject(), this.source(r, owner.name))) {
+          const src = this.source(r, owner.name);
+          for (const [i, c] of parseRequirerBag(r.data(owner).toObject(), src).entries()) {
+            // A CSR that does not parse or whose signature fails is refused here, before any
+            // issuing code sees it.
+            try {
+              parseCsr(c.certificateSigningRequest);
+            } catch (e) {
+              if (!(e instanceof X509Error)) throw e;
+              this.problems.push(
+                new InterfaceDataError(
+                  src,
+                  `certificate_signing_requests[${i}]`,
+                  `is not a valid CSR: ${e.message}`,
+                ),
+              );
+              continue;
+            }
             out.push({
               relation: r,
               from: owner.name,
@@ -193,7 +210,16 @@ export class TlsCertificatesProvider extends CharmObject {
     }
     if (!this.options.issue) return;
     for (const req of this.outstanding()) {
-      const res = this.options.issue(req);
+      let res: IssueResult;
+      try {
+        res = this.options.issue(req);
+      } catch (e) {
+        if (!(e instanceof X509Error)) throw e;
+        this.log.warning(
+          `${this.endpoint}: cannot issue a certificate for a CSR from ${req.from}: ${e.message}`,
+        );
+        continue;
+      }
       if (!res) continue;
       if ("error" in res) this.setRequestError(req.relation, req.csr, res.error);
       else this.setCertificate(req.relation, { csr: req.csr, ...res });

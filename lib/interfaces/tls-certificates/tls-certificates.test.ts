@@ -666,6 +666,22 @@ describe("TlsCertificatesProvider", () => {
     expect(d2.certificates[0]!.certificate).not.toBe(d.certificates[0]!.certificate);
   });
 
+  it("refuses a CSR whose signature does not verify, and issues the others", async () => {
+    const lines = unitCsr.split("\n");
+    lines[4] = lines[4]!.slice(0, 20) + (lines[4]![20] === "A" ? "B" : "A") + lines[4]!.slice(21);
+    const forged = lines.join("\n");
+    const rel = jimmRelation({
+      0: renderRequirerBag([{ certificateSigningRequest: forged, ca: false }]),
+      1: renderRequirerBag([{ certificateSigningRequest: appCsr, ca: false }]),
+    });
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    const d = parseProviderBag(out.relations[0]!.localAppData, src);
+    expect(d.certificates.map((c) => c.certificateSigningRequest)).toEqual([appCsr]);
+  });
+
   it("skips a malformed requirer bag without failing, and a non-leader writes nothing", async () => {
     const rel = jimmRelation({
       0: { certificate_signing_requests: "not json" },
