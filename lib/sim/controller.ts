@@ -765,7 +765,7 @@ export class Controller {
    *
    * @example
    * ```ts
-   * await c.integrate("jaas", "jimm:database", "postgresql"); // { id: 3, key: "postgresql:database jimm:database" }
+   * await c.integrate("jaas", "jimm:database", "postgresql"); // { id: 3, key: "jimm:database postgresql:database" }
    * ```
    */
   async integrate(modelName: string, a: string, b: string): Promise<{ id: number; key: string }> {

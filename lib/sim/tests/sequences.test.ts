@@ -97,7 +97,7 @@ describe("relations", () => {
       await settled(c);
       let mark = lastSeq(c);
       const { key } = await c.integrate("m", "up:source", "down");
-      expect(key).toBe("up:source down:sink");
+      expect(key).toBe("down:sink up:source");
       await settled(c);
       for (const unit of ["up/0", "up/1"]) {
         expect(hooksOf(c, "m", unit, mark)).toEqual([

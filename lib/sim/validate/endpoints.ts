@@ -8,9 +8,9 @@
  * @example
  * ```ts
  * inferEndpoints("wordpress", "mysql:db", lookup);
- * // [{ app: "mysql", name: "db", role: "provides", … }, { app: "wordpress", name: "database", … }]
+ * // [{ app: "wordpress", name: "database", role: "requires", … }, { app: "mysql", name: "db", … }]
  * inferEndpoints("a", "b", lookup);
- * // throws SimError: ambiguous relation: "a b" could refer to "a:sink b:source"; "a:source b:sink"
+ * // throws SimError: ambiguous relation: "a b" could refer to "a:sink b:source"; "b:sink a:source"
  * ```
  */
 import { goQuote } from "../../jujuc/internal/go-format.js";
@@ -52,18 +52,23 @@ export function endpointString(ep: AppEndpoint): string {
 }
 
 /**
- * Juju's relation key: the endpoints ordered provider first (then by application), joined by
- * a space; a peer relation is its one endpoint.
+ * Juju's relation key: the endpoints ordered requirer first, then provider (then by name),
+ * joined by a space; a peer relation is its one endpoint.
  *
  * @example
  * ```ts
- * relationKey([req, prov]); // "mysql:db wordpress:database"
+ * relationKey([mysqlServer, wordpressDb]); // "wordpress:db mysql:server"
  * ```
  */
 export function relationKey(eps: readonly AppEndpoint[]): string {
-  const order: Record<EndpointRole, number> = { provides: 0, requires: 1, peers: 2 };
+  const order: Record<EndpointRole, number> = { requires: 0, provides: 1, peers: 2 };
   return [...eps]
-    .sort((a, b) => order[a.role] - order[b.role] || (a.app < b.app ? -1 : a.app > b.app ? 1 : 0))
+    .sort((a, b) => {
+      if (a.role !== b.role) return order[a.role] - order[b.role];
+      const x = endpointString(a);
+      const y = endpointString(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    })
     .map(endpointString)
     .join(" ");
 }
