@@ -396,6 +396,7 @@ const providerMeta = CharmMeta.fromDocuments({
 
 const requests: string[] = [];
 let answerTls = false;
+let clusterReady = true;
 
 class ProviderCharm extends CharmBase {
   readonly db: DatabaseProvider;
@@ -408,6 +409,10 @@ class ProviderCharm extends CharmBase {
   }
   onRequested(e: DatabaseRequestedEvent): void {
     requests.push(`${e.request.database}:${e.request.extraUserRoles ?? ""}`);
+    if (!clusterReady) {
+      e.defer(); // as postgresql-k8s does until its cluster is up
+      return;
+    }
     requests.push(
       `published:${this.answer(e.relation, e.request.database, "postgresql-k8s-primary.m.svc.cluster.local:5432")}`,
     );
@@ -445,6 +450,7 @@ describe("DatabaseProvider", () => {
   beforeEach(() => {
     requests.length = 0;
     answerTls = false;
+    clusterReady = true;
   });
 
   it("answers a request as postgresql-k8s does: app secrets granted to the relation, URIs and endpoints in the bag", async () => {
@@ -521,6 +527,22 @@ describe("DatabaseProvider", () => {
     expect(
       schemaErrors("postgresql_client/v0/provider.json", { app: { endpoints: "pg:5432" } }),
     ).not.toEqual([]);
+  });
+
+  it("a deferred request comes back with its data on the next hook", async () => {
+    clusterReady = false;
+    const rel = jimmRelation(renderRequest({ database: "jimm", extraUserRoles: "admin" }));
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(out.deferred).toHaveLength(1);
+    expect(out.relations[0]!.localAppData).toEqual({});
+    clusterReady = true;
+    const later = await provCtx.run(provCtx.on.updateStatus(), out);
+    expect(requests).toEqual(["jimm:admin", "jimm:admin", "published:true"]);
+    expect(later.deferred).toEqual([]);
+    expect(later.relations[0]!.localAppData.database).toBe("jimm");
   });
 
   it("a non-leader neither emits nor writes", async () => {
