@@ -36,7 +36,9 @@ func buildRoot(o *options) error {
 	if err != nil {
 		return fmt.Errorf("read /: %w", err)
 	}
-	if err := syscall.Mount("jaas-sim-root", root, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=755,size=64m"); err != nil {
+	// In memory, like a container's writable layer it is lost at exit; only top-level paths the
+	// host lacks (mount points such as /charm, or a workload's new /data) live on it.
+	if err := syscall.Mount("jaas-sim-root", root, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=755"); err != nil {
 		return fmt.Errorf("mount tmpfs on %s: %w", root, err)
 	}
 	shared := map[string]bool{}
@@ -141,7 +143,7 @@ func freshRun(target string, info os.FileInfo) error {
 	if err := mkdirLike(target, info); err != nil {
 		return err
 	}
-	if err := syscall.Mount("jaas-sim-run", target, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=755,size=64m"); err != nil {
+	if err := syscall.Mount("jaas-sim-run", target, "tmpfs", syscall.MS_NOSUID|syscall.MS_NODEV, "mode=755"); err != nil {
 		return fmt.Errorf("mount tmpfs on %s: %w", target, err)
 	}
 	private["/run"] = true

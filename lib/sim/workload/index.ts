@@ -44,7 +44,12 @@ export type {
   ContainerCommandOptions,
   ContainerMount,
 } from "./exec-helper.js";
-export { cleanupWorkloads, defaultPebble, WorkloadManager } from "./manager.js";
+export {
+  cleanupOrphanWorkloads,
+  cleanupWorkloads,
+  defaultPebble,
+  WorkloadManager,
+} from "./manager.js";
 export type {
   ContainerInfo,
   ContainerSpec,

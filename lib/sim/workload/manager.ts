@@ -29,12 +29,23 @@
  * @module
  */
 
-import { mkdir, mkdtemp, realpath, rm, rmdir, stat } from "node:fs/promises";
+import {
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  rmdir,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { PebbleClient } from "../../pebble/client.js";
+import { processStartTime } from "../network/cleanup.js";
 import { ConnectionError } from "../../pebble/errors.js";
 import { startDaemon } from "./daemon.js";
 import type { Daemon } from "./daemon.js";
@@ -46,6 +57,10 @@ import { delay, killAll, pidsWithMarker } from "./procs.js";
 import { NoticeWatcher } from "./watcher.js";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** Default state folders are `<tmpdir>/jaas-sim-wl-*`, with their owner in `.owner`. */
+const STATE_PREFIX = "jaas-sim-wl-";
+const OWNER_FILE = ".owner";
 
 /** The longest Unix socket path Linux accepts (108 bytes with the terminating NUL). */
 const MAX_SOCKET_PATH = 107;
@@ -615,8 +630,11 @@ export class WorkloadManager implements ControllerWorkloads {
         await mkdir(this.#options.stateDir, { recursive: true, mode: 0o755 });
         this.#stateDir = await realpath(this.#options.stateDir);
       } else {
-        this.#stateDir = await mkdtemp(join(tmpdir(), "jaas-sim-wl-"));
+        // Folders of earlier runs that crashed go first: nothing else would remove them.
+        await cleanupOrphanWorkloads().catch((e: unknown) => this.#report(e, "orphan cleanup"));
+        this.#stateDir = await mkdtemp(join(tmpdir(), STATE_PREFIX));
         this.#ownsStateDir = true;
+        await writeFile(join(this.#stateDir, OWNER_FILE), await ownerTag(process.pid));
       }
     }
     const dir = join(this.#stateDir, unit.model, unit.unit.replace("/", "-"));
@@ -733,4 +751,39 @@ export async function cleanupWorkloads(stateDir: string): Promise<number[]> {
   await killAll(pids);
   await rm(dir, { recursive: true, force: true });
   return pids;
+}
+
+/** `<pid> <start time>`: names a process uniquely, even after its pid is reused. */
+async function ownerTag(pid: number): Promise<string> {
+  return `${pid} ${(await processStartTime(pid)) ?? "?"}`;
+}
+
+/**
+ * Removes default state folders (`<tmpdir>/jaas-sim-wl-*`) whose owner process is gone, with
+ * whatever their containers still run. Folders of live managers, in this process or another,
+ * are left alone. Returns the folders removed.
+ *
+ * @example
+ * ```ts
+ * await cleanupOrphanWorkloads(); // at start-up, after a crash
+ * ```
+ */
+export async function cleanupOrphanWorkloads(root: string = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    if (!name.startsWith(STATE_PREFIX)) continue;
+    const dir = join(root, name);
+    const owner = await readFile(join(dir, OWNER_FILE), "utf8").catch(() => undefined);
+    if (owner === undefined) {
+      // Just made by a manager that has not written its owner yet, or not ours at all.
+      const st = await stat(dir).catch(() => undefined);
+      if (st === undefined || Date.now() - st.mtimeMs < 60_000) continue;
+    } else {
+      const pid = Number(owner.split(" ")[0]);
+      if (Number.isInteger(pid) && pid > 0 && (await ownerTag(pid)) === owner.trim()) continue;
+    }
+    await cleanupWorkloads(dir);
+    removed.push(dir);
+  }
+  return removed;
 }

@@ -5,7 +5,7 @@
  * (built here if missing). Traffic goes only to the units' addresses on the test bridge.
  */
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
@@ -14,14 +14,22 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import type { PebbleClient } from "../../pebble/client.js";
+import { processStartTime } from "../network/cleanup.js";
 import { SimNetwork } from "../network/index.js";
 import type { UnitNetwork } from "../network/index.js";
 import type { WorkloadEvent } from "./events.js";
 import { workloadHook } from "./events.js";
 import { ensureExecHelper } from "./exec-helper.js";
-import { defaultPebble, WorkloadManager } from "./manager.js";
+import { cleanupOrphanWorkloads, defaultPebble, WorkloadManager } from "./manager.js";
 import type { UnitWorkload, WorkloadUnitRef } from "./manager.js";
-import { delay, isAlive, mountNamespaceOf, pidsInMountNamespace, pidsWithMarker } from "./procs.js";
+import {
+  delay,
+  isAlive,
+  MARKER_ENV,
+  mountNamespaceOf,
+  pidsInMountNamespace,
+  pidsWithMarker,
+} from "./procs.js";
 
 const MODEL = "wltest";
 const APP = "webapp";
@@ -133,9 +141,10 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
       started.push(
         ...(await Promise.all(
           [0, 1].map((n) =>
-            manager.startUnit({ ...ref(n), namespace: nets[n]?.namespace }, [
-              { name: "web", image, env: { UNIT: `${APP}/${n}` } },
-            ]),
+            manager.startUnit(
+              { ...ref(n), namespace: nets[n]?.namespace, hostname: `${APP}-${n}` },
+              [{ name: "web", image, env: { UNIT: `${APP}/${n}` } }],
+            ),
           ),
         )),
       );
@@ -160,6 +169,12 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
         const u = started[n] as UnitWorkload;
         expect(u.containers.web?.socketPath).toBe(join(u.containersDir, "web", "pebble.socket"));
         expect((await client(n).getSystemInfo()).version).toBe("v1.26.0");
+      }
+      for (const n of [0, 1]) {
+        // The unit's name files, as `ip netns exec` would show them, and the pod's host name.
+        const hosts = await readFile(`/etc/netns/${nets[n]?.namespace}/hosts`, "utf8");
+        expect((await client(n).exec(["cat", "/etc/hosts"])).stdout).toBe(hosts);
+        expect((await client(n).exec(["hostname"])).stdout).toBe(`${APP}-${n}\n`);
       }
       await until("pebble-ready of both units", () =>
         [0, 1].every((n) => eventsOf(n, "pebble-ready").length === 1),
@@ -307,6 +322,7 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
               version: JSON.parse(body).result.version,
               eth0: (os.networkInterfaces().eth0 || []).filter((a) => a.family === "IPv4").map((a) => a.address),
               cwd: process.cwd(),
+              hosts: fs.readFileSync("/etc/hosts", "utf8"),
             }));
           });
         });
@@ -319,6 +335,7 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
         version: "v1.26.0",
         eth0: [(nets[1] as UnitNetwork).address],
         cwd: work,
+        hosts: await readFile(`/etc/netns/${nets[1]?.namespace}/hosts`, "utf8"),
       });
       expect(existsSync("/charm")).toBe(false);
     });
@@ -388,3 +405,39 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
     });
   },
 );
+
+describe("cleanupOrphanWorkloads", () => {
+  it("removes state folders whose owner is gone, with their containers' processes", async () => {
+    const root = await mkdtemp(join(tmpdir(), "wl-orphans-"));
+    try {
+      const dead = join(root, "jaas-sim-wl-dead");
+      const alive = join(root, "jaas-sim-wl-alive");
+      await mkdir(join(dead, "m", "a-0", "containers", "web"), { recursive: true });
+      await mkdir(alive);
+      // pid 2^22 + 1 is above every pid_max: no such process.
+      await writeFile(join(dead, ".owner"), "4194305 1");
+
+      await writeFile(
+        join(alive, ".owner"),
+        `${process.pid} ${await processStartTime(process.pid)}`,
+      );
+      const stray = spawn("sleep", ["1000"], {
+        env: { PATH: "/usr/bin:/bin", [MARKER_ENV]: join(dead, "m", "a-0", "containers", "web") },
+        stdio: "ignore",
+      });
+      try {
+        await until("marked process", async () =>
+          (await pidsWithMarker(dead)).includes(stray.pid as number),
+        );
+        expect(await cleanupOrphanWorkloads(root)).toEqual([dead]);
+        expect(existsSync(dead)).toBe(false);
+        expect(existsSync(alive)).toBe(true);
+        await until("stray killed", async () => !(await isAlive(stray.pid as number)));
+      } finally {
+        stray.kill("SIGKILL");
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
