@@ -1,7 +1,8 @@
 /**
  * Where the TypeScript charm's start-up goes: builds variants of the benchmark charm's bundle
- * (each package the bundle pulls in replaced by an empty stub, built-ins imported instead of
- * required, not minified, with Node's compile cache) and measures how long the charm's Node takes to load
+ * (each differing from what `buildCharmDir` ships in one respect: `yaml` evaluated at load,
+ * built-ins imported instead of required, no compile cache, not minified, the Pebble client
+ * stubbed out) and measures how long the charm's Node takes to load
  * each one, interleaved, beside bare `node -e 0`. The variants only load: they run with an
  * empty environment, so the charm stops at its first line (`JUJU_DISPATCH_PATH is not set`).
  * A last row runs the real config-changed hook for reference.
@@ -22,6 +23,7 @@ import type { Plugin } from "esbuild";
 import { bundleCharm } from "../../lib/pack/bundle.js";
 import { writeFakeHookTools } from "../../lib/pack/fake-hook-tools.js";
 import { hookEnv } from "../../lib/pack/hook-env.js";
+import { lazyYaml } from "../../lib/pack/lazy-yaml-plugin.js";
 import { REPO_ROOT } from "../../lib/pack/node-runtime.js";
 import { ensureNodeRuntime, prepareTsCharm } from "./setup.js";
 import { summarize, timeProcess } from "./stats.js";
@@ -60,26 +62,21 @@ interface Variant {
   minify?: boolean;
   stubs?: RegExp[];
   requireBuiltins?: boolean;
+  lazyYaml?: boolean;
   compileCache?: boolean;
 }
 
+/** The first variant is what `buildCharmDir` ships; each other one changes one thing. */
 const VARIANTS: Variant[] = [
-  { name: "full bundle (what lib/pack ships)" },
+  { name: "as shipped (lazy yaml, built-ins required, compile cache)" },
+  { name: "yaml evaluated at load (no lazyYaml plugin)", lazyYaml: false },
   { name: "built-ins imported, not required", requireBuiltins: false },
-  { name: "without ws", stubs: [/^ws$/] },
-  { name: "without busboy", stubs: [/^busboy$/] },
-  { name: "without yaml", stubs: [/^yaml$/] },
-  { name: "without ws, busboy, yaml", stubs: [/^ws$/, /^busboy$/, /^yaml$/] },
+  { name: "no compile cache", compileCache: false },
+  { name: "not minified", minify: false },
   {
-    name: "without lib/pebble (client stubbed)",
+    name: "without lib/pebble (client, ensure-layer stubbed)",
     stubs: [/pebble\/client\.js$/, /pebble\/ensure-layer\.js$/],
   },
-  {
-    name: "without lib/pebble and yaml",
-    stubs: [/pebble\/client\.js$/, /pebble\/ensure-layer\.js$/, /^yaml$/],
-  },
-  { name: "not minified", minify: false },
-  { name: "with NODE_COMPILE_CACHE", compileCache: true },
 ];
 
 /**
@@ -103,11 +100,10 @@ export async function profileStartup(runs = 40): Promise<ProfileRow[]> {
         outDir: dir,
         minify: v.minify ?? true,
         ...(v.requireBuiltins === false ? { requireBuiltins: false } : {}),
-        plugins: (v.stubs ?? []).map(stub),
+        plugins: [...(v.stubs ?? []).map(stub), ...(v.lazyYaml === false ? [] : [lazyYaml()])],
       });
-      const env: Record<string, string> = v.compileCache
-        ? { NODE_COMPILE_CACHE: join(dir, "cc") }
-        : {};
+      const env: Record<string, string> =
+        v.compileCache === false ? {} : { NODE_COMPILE_CACHE: join(dir, "cc") };
       files.push({ name: v.name, file: out.main, bytes: out.mainBytes, env });
     }
     const ts = await prepareTsCharm(join(tmp, "charm"));
