@@ -11,7 +11,6 @@
  * this.sendCa.publish();
  * ```
  */
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { renderProviderAppBag, renderProviderUnitBagV0, requirerSpeaksV1 } from "./data.js";
@@ -40,13 +39,13 @@ export interface CertificateTransferProviderOptions {
  */
 export class CertificateTransferProvider extends CharmObject {
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `send-ca-cert` on OpenFGA. */
     readonly endpoint: string,
     private readonly options: CertificateTransferProviderOptions = {},
   ) {
-    super(charm, endpoint);
-    const rel = charm.on.relation(endpoint);
+    super(parent, endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     if (options.certificates) {
       // The requirer writes `version` after relation-created: answer again on each change.
       this.observe(rel.created, this.onRelationEvent);

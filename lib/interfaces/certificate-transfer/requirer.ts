@@ -11,7 +11,6 @@
  * // reconcile: write this.cas.certificatesByRelation() to the trust store
  * ```
  */
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import type { EventSource, Snapshot } from "../../ops/framework/event.js";
 import {
@@ -96,11 +95,11 @@ export class CertificateTransferRequirer extends CharmObject {
   });
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `receive-ca-cert` on JIMM. */
     readonly endpoint: string,
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     const m = this.model;
     this.on = {
       certificatesAvailable: this.defineEvent(
@@ -112,12 +111,12 @@ export class CertificateTransferRequirer extends CharmObject {
         () => new CertificatesRemovedEvent(m),
       ),
     };
-    const rel = charm.on.relation(endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     this.observe(rel.created, this.onCreated);
     this.observe(rel.changed, this.onChanged);
     this.observe(rel.departed, this.onChanged);
     this.observe(rel.broken, this.onBroken);
-    this.observe(charm.on.leaderElected, this.onLeaderElected);
+    this.observe(this.charmEvents.leaderElected, this.onLeaderElected);
   }
 
   /** The live relations (a relation being broken does not count). */

@@ -16,7 +16,6 @@
  * ```
  */
 import { randomBytes } from "node:crypto";
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource, Snapshot } from "../../ops/framework/event.js";
@@ -88,16 +87,16 @@ export class OpenFgaProvider extends CharmObject {
   readonly on: { storeRequested: EventSource<StoreRequestedEvent> };
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `openfga` on openfga-k8s. */
     readonly endpoint: string,
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     const m = this.model;
     this.on = {
       storeRequested: this.defineEvent("store_requested", () => new StoreRequestedEvent(m)),
     };
-    this.observe(charm.on.relation(endpoint).changed, this.onChanged);
+    this.observe(this.charmEvents.relation(endpoint).changed, this.onChanged);
   }
 
   private source(r: Relation): DataSource {

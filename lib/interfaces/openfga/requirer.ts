@@ -12,7 +12,6 @@
  * // reconcile: const store = this.openfga.store(); if (store) configure(store);
  * ```
  */
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { ModelError } from "../../ops/errors.js";
 import type { EventSource } from "../../ops/framework/event.js";
@@ -113,24 +112,24 @@ export class OpenFgaRequirer extends CharmObject {
   });
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `openfga` on JIMM. */
     readonly endpoint: string,
     private readonly options: OpenFgaRequirerOptions,
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     const m = this.model;
     this.on = {
       storeCreated: this.defineEvent("store_created", () => new StoreCreatedEvent(m)),
       storeChanged: this.defineEvent("store_changed", () => new StoreChangedEvent(m)),
       storeRemoved: this.defineEvent("store_removed", () => new StoreRemovedEvent(m)),
     };
-    const rel = charm.on.relation(endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     this.observe(rel.created, this.onCreated);
     this.observe(rel.changed, this.onChanged);
     this.observe(rel.broken, this.onBroken);
-    this.observe(charm.on.leaderElected, this.onLeaderElected);
-    this.observe(charm.on.secretChanged, this.onSecretChanged);
+    this.observe(this.charmEvents.leaderElected, this.onLeaderElected);
+    this.observe(this.charmEvents.secretChanged, this.onSecretChanged);
   }
 
   /** The live relation, if any (a relation being broken does not count). */

@@ -15,7 +15,6 @@
  * });
  * ```
  */
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource, Snapshot } from "../../ops/framework/event.js";
@@ -102,11 +101,11 @@ export class DatabaseProvider extends CharmObject {
   });
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `database` on postgresql-k8s. */
     readonly endpoint: string,
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     const m = this.model;
     this.on = {
       databaseRequested: this.defineEvent(
@@ -115,8 +114,8 @@ export class DatabaseProvider extends CharmObject {
       ),
       databaseReleased: this.defineEvent("database_released", () => new DatabaseReleasedEvent(m)),
     };
-    this.observe(charm.on.relation(endpoint).changed, this.onChanged);
-    this.observe(charm.on.relation(endpoint).broken, this.onBroken);
+    this.observe(this.charmEvents.relation(endpoint).changed, this.onChanged);
+    this.observe(this.charmEvents.relation(endpoint).broken, this.onBroken);
   }
 
   private source(r: Relation): DataSource {

@@ -19,7 +19,6 @@
  * // in collect-status: const s = this.db.status(); if (s) event.addStatus(s);
  * ```
  */
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { ModelError } from "../../ops/errors.js";
 import type { EventSource } from "../../ops/framework/event.js";
@@ -140,12 +139,12 @@ export class DatabaseRequirer extends CharmObject {
   });
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `database` on JIMM and OpenFGA. */
     readonly endpoint: string,
     private readonly options: DatabaseRequirerOptions,
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     const m = this.model;
     this.on = {
       databaseCreated: this.defineEvent("database_created", () => new DatabaseCreatedEvent(m)),
@@ -156,12 +155,12 @@ export class DatabaseRequirer extends CharmObject {
       ),
       gone: this.defineEvent("gone", () => new DatabaseGoneEvent(m)),
     };
-    const rel = charm.on.relation(endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     this.observe(rel.created, this.onCreated);
     this.observe(rel.changed, this.onChanged);
     this.observe(rel.broken, this.onBroken);
-    this.observe(charm.on.leaderElected, this.onLeaderElected);
-    this.observe(charm.on.secretChanged, this.onSecretChanged);
+    this.observe(this.charmEvents.leaderElected, this.onLeaderElected);
+    this.observe(this.charmEvents.secretChanged, this.onSecretChanged);
   }
 
   /** The live relation, if any (the endpoint has limit 1; a broken one does not count). */

@@ -12,7 +12,6 @@
  * // after a CA rotation: this.tls.revokeAll();
  * ```
  */
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
@@ -90,18 +89,18 @@ export class TlsCertificatesProvider extends CharmObject {
   problems: InterfaceDataError[] = [];
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `certificates` on self-signed-certificates. */
     readonly endpoint: string,
     private readonly options: TlsProviderOptions = {},
   ) {
-    super(charm, endpoint);
-    const rel = charm.on.relation(endpoint);
+    super(parent, endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     this.observe(rel.created, this.sync);
     this.observe(rel.joined, this.sync);
     this.observe(rel.changed, this.sync);
     this.observe(rel.departed, this.sync);
-    this.observe(charm.on.updateStatus, this.sync);
+    this.observe(this.charmEvents.updateStatus, this.sync);
   }
 
   private live(): Relation[] {

@@ -23,7 +23,6 @@
  */
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource, Snapshot } from "../../ops/framework/event.js";
@@ -233,14 +232,14 @@ export class TlsCertificatesRequirer extends CharmObject {
   private readonly renewalRelativeTime: number;
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `certificates` on OpenFGA and JIMM. */
     readonly endpoint: string,
     private readonly options: TlsRequirerOptions,
     /** The clock, for tests of renewal. */
     private readonly now: () => Date = () => new Date(),
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     this.mode = options.mode ?? "unit";
     this.renewalRelativeTime = options.renewalRelativeTime ?? 0.9;
     if (!(this.renewalRelativeTime > 0.5 && this.renewalRelativeTime <= 1)) {
@@ -265,14 +264,14 @@ export class TlsCertificatesRequirer extends CharmObject {
         () => new CertificatesRemovedEvent(m),
       ),
     };
-    const rel = charm.on.relation(endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     this.observe(rel.created, this.sync);
     this.observe(rel.changed, this.sync);
     this.observe(rel.broken, this.onBroken);
     // Renewal needs a clock: update-status is the periodic hook.
-    this.observe(charm.on.updateStatus, this.sync);
-    this.observe(charm.on.configChanged, this.sync);
-    if (this.mode === "app") this.observe(charm.on.leaderElected, this.sync);
+    this.observe(this.charmEvents.updateStatus, this.sync);
+    this.observe(this.charmEvents.configChanged, this.sync);
+    if (this.mode === "app") this.observe(this.charmEvents.leaderElected, this.sync);
   }
 
   /** The live relation, if any (a relation being broken does not count). */

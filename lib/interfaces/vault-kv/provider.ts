@@ -15,7 +15,6 @@
  * this.observe(this.kv.on.clientDetached, (e) => this.kv.removeUnitCredentials(e.relation, e.unitName));
  * ```
  */
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource, Snapshot } from "../../ops/framework/event.js";
@@ -146,18 +145,18 @@ export class VaultKvProvider extends CharmObject {
   };
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `vault-kv` on vault-k8s. */
     readonly endpoint: string,
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     const m = this.model;
     this.on = {
       clientAttached: this.defineEvent("client_attached", () => new ClientAttachedEvent(m)),
       clientDetached: this.defineEvent("client_detached", () => new ClientDetachedEvent(m)),
     };
-    this.observe(charm.on.relation(endpoint).changed, this.onChanged);
-    this.observe(charm.on.relation(endpoint).departed, this.onDeparted);
+    this.observe(this.charmEvents.relation(endpoint).changed, this.onChanged);
+    this.observe(this.charmEvents.relation(endpoint).departed, this.onDeparted);
   }
 
   private source(r: Relation, owner: string): DataSource {

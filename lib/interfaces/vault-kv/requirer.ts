@@ -18,7 +18,6 @@
  * ```
  */
 import { randomBytes } from "node:crypto";
-import type { CharmBase } from "../../ops/charm.js";
 import { CharmObject } from "../../ops/charm.js";
 import { ModelError, SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource } from "../../ops/framework/event.js";
@@ -137,29 +136,29 @@ export class VaultKvRequirer extends CharmObject {
   );
 
   constructor(
-    charm: CharmBase,
+    parent: CharmObject,
     /** The endpoint, `vault` on JIMM. */
     readonly endpoint: string,
     private readonly options: VaultKvRequirerOptions,
   ) {
-    super(charm, endpoint);
+    super(parent, endpoint);
     const m = this.model;
     this.on = {
       ready: this.defineEvent("ready", () => new VaultKvReadyEvent(m)),
       changed: this.defineEvent("changed", () => new VaultKvChangedEvent(m)),
       gone: this.defineEvent("gone", () => new VaultKvGoneEvent(m)),
     };
-    const rel = charm.on.relation(endpoint);
+    const rel = this.charmEvents.relation(endpoint);
     this.observe(rel.created, this.sync);
     this.observe(rel.joined, this.sync);
     this.observe(rel.changed, this.sync);
     this.observe(rel.broken, this.onBroken);
     // The pod's address can change without any relation event: re-send it on these too.
-    this.observe(charm.on.configChanged, this.sync);
-    this.observe(charm.on.upgradeCharm, this.sync);
-    this.observe(charm.on.updateStatus, this.sync);
-    this.observe(charm.on.leaderElected, this.sync);
-    this.observe(charm.on.secretChanged, this.onSecretChanged);
+    this.observe(this.charmEvents.configChanged, this.sync);
+    this.observe(this.charmEvents.upgradeCharm, this.sync);
+    this.observe(this.charmEvents.updateStatus, this.sync);
+    this.observe(this.charmEvents.leaderElected, this.sync);
+    this.observe(this.charmEvents.secretChanged, this.onSecretChanged);
   }
 
   /** The live relation, if any (a relation being broken does not count). */
