@@ -6,7 +6,7 @@
  */
 
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 
 import { PebbleClient } from "../../pebble/client.js";
 import { CONTAINER_PEBBLE_PATH, CONTAINER_SHARED_DIR, containerCommand } from "./exec-helper.js";
@@ -32,14 +32,19 @@ export interface DaemonOptions {
   env: Record<string, string>;
   /** Marker value for the container's processes (see `MARKER_ENV`). */
   marker: string;
+  /**
+   * Where Pebble's output (and so its services') is appended. A file, not a pipe: a pipe whose
+   * reader died would kill Pebble with SIGPIPE before it stopped its services.
+   */
+  logPath: string;
   /** How long to wait for the socket to answer, ms. */
   startTimeoutMs: number;
   /** Called when the daemon ends without being asked to. */
   onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
-/** How much of the daemon's output is kept for diagnostics. */
-const OUTPUT_LIMIT = 256 * 1024;
+/** How much of the log {@link Daemon.output} returns. */
+const OUTPUT_LIMIT = 64 * 1024;
 
 /** A running container daemon. */
 export interface Daemon {
@@ -51,7 +56,7 @@ export interface Daemon {
   readonly readyMs: number;
   /** The container's mount namespace: every process of the container is in it. */
   readonly mountNamespace: string;
-  /** The daemon's recent output (stdout and stderr). */
+  /** The end of the daemon's log (its output and its services'). */
   output(): string;
   /**
    * Stops the daemon (SIGTERM: Pebble stops its services, then exits; SIGKILL after
@@ -85,25 +90,22 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     [MARKER_ENV]: options.marker,
   };
   const started = performance.now();
-  const child = spawn(argv[0] as string, argv.slice(1), {
-    env,
-    cwd: "/",
-    stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group: a Ctrl-C meant for the caller does not reach the daemon.
-    detached: true,
-  });
+  const log = openSync(options.logPath, "a", 0o640);
+  let child;
+  try {
+    child = spawn(argv[0] as string, argv.slice(1), {
+      env,
+      cwd: "/",
+      stdio: ["ignore", log, log],
+      // Its own process group: a Ctrl-C meant for the caller does not reach the daemon.
+      detached: true,
+    });
+  } finally {
+    closeSync(log);
+  }
   // The daemon must not keep the caller alive: `--die-with-parent` ends it with the caller.
   child.unref();
-  let output = "";
-  const append = (chunk: Buffer): void => {
-    output += chunk.toString();
-    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT / 2);
-  };
-  child.stdout?.on("data", append);
-  child.stderr?.on("data", append);
-  // Unref'd pipes too, or they would hold the event loop.
-  unrefStream(child.stdout);
-  unrefStream(child.stderr);
+  const output = (): string => tail(options.logPath, OUTPUT_LIMIT);
 
   let stopping = false;
   const exited = new Promise<void>((resolve) => {
@@ -151,13 +153,13 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
         throw new Error(`cannot start ${argv[0]}: ${spawnError.message}`);
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(
-          `pebble of container ${options.name} exited during start-up (${child.exitCode ?? child.signalCode}):\n${output}`,
+          `pebble of container ${options.name} exited during start-up (${child.exitCode ?? child.signalCode}):\n${output()}`,
         );
       }
       if (existsSync(options.socketPath) && (await client.canConnect())) break;
       if (Date.now() > deadline) {
         throw new Error(
-          `pebble of container ${options.name} did not answer within ${options.startTimeoutMs} ms:\n${output}`,
+          `pebble of container ${options.name} did not answer within ${options.startTimeoutMs} ms:\n${output()}`,
         );
       }
       await delay(5);
@@ -167,7 +169,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
     const pid = child.pid as number;
     const ns = await mountNamespaceOf(pid);
     if (ns === undefined || !(await isAlive(pid))) {
-      throw new Error(`pebble of container ${options.name} ended during start-up:\n${output}`);
+      throw new Error(`pebble of container ${options.name} ended during start-up:\n${output()}`);
     }
     if (ns === (await mountNamespaceOf(process.pid))) {
       throw new Error(`pebble of container ${options.name} runs in the host's mount namespace`);
@@ -179,7 +181,7 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
       client,
       readyMs,
       mountNamespace,
-      output: () => output,
+      output,
       stop,
     };
   } catch (error) {
@@ -188,8 +190,19 @@ export async function startDaemon(options: DaemonOptions): Promise<Daemon> {
   }
 }
 
-/** Pipes of a child are sockets, which can be unref'd; the stream types do not say so. */
-function unrefStream(stream: unknown): void {
-  const s = stream as { unref?: () => void } | null;
-  s?.unref?.();
+/** The last `limit` bytes of a file (empty when it is missing). */
+function tail(path: string, limit: number): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const size = fstatSync(fd).size;
+    const length = Math.min(size, limit);
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, size - length);
+    return buf.toString("utf8");
+  } catch {
+    return "";
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

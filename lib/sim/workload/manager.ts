@@ -20,6 +20,7 @@
  *   containers/<name>/pebble/         Pebble's state ($PEBBLE)
  *   fs/<name>/upper/, work/, tmp/     the container's own writable layers
  *   fs/<name>/root/                   mount point of its root (empty outside its namespace)
+ *   logs/<name>.log                   Pebble's output and its services', across restarts
  *   .charm-root/                      mount point of the charm process's root
  * ```
  *
@@ -362,7 +363,8 @@ export class WorkloadManager implements ControllerWorkloads {
   }
 
   /**
-   * A container's Pebble output so far (with `--verbose`, its services' output too).
+   * The end of a container's log: Pebble's output with `--verbose`, so its services' too
+   * (`<unit dir>/logs/<name>.log`, kept across restarts of the container).
    *
    * @example
    * ```ts
@@ -456,6 +458,7 @@ export class WorkloadManager implements ControllerWorkloads {
       );
     }
     await mkdir(sharedDir, { recursive: true, mode: 0o755 });
+    await mkdir(join(state.dir, "logs"), { recursive: true, mode: 0o755 });
     await mkdir(fsDir, { recursive: true, mode: 0o755 });
     const imagePath = spec.imagePath ?? DEFAULT_IMAGE_PATH;
     const basePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -483,6 +486,7 @@ export class WorkloadManager implements ControllerWorkloads {
       socketPath,
       env: { PATH: path, HOME: "/root", LANG: "C.UTF-8", ...spec.env },
       marker: join(state.dir, "containers", name),
+      logPath: join(state.dir, "logs", `${name}.log`),
       startTimeoutMs: this.#options.startTimeoutMs ?? 30_000,
       onExit: (code, signal) => {
         const c = self.container;
