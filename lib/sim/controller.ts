@@ -305,9 +305,12 @@ export class Controller {
     if (type !== "kubernetes" && type !== "iaas")
       throw invalid(`model type ${goQuote(String(type))} not valid`);
     return this.hold(async () => {
+      let uuid = this.runtime.ids.uuid();
+      while (Object.values(state.models).some((m) => m.uuid === uuid))
+        uuid = this.runtime.ids.uuid();
       const model: ModelState = {
         name,
-        uuid: this.runtime.ids.uuid(),
+        uuid,
         type,
         life: "alive",
         applications: {},
@@ -827,11 +830,9 @@ export class Controller {
           (r) => r.model === consumer?.model && r.app === consumer?.app,
         );
         if (remote === undefined) {
-          remote = {
-            name: this.runtime.ids.remoteAppName(),
-            model: consumer?.model ?? "",
-            app: consumer?.app ?? "",
-          };
+          let name = this.runtime.ids.remoteAppName();
+          while (offerModel.remoteApps[name] !== undefined) name = this.runtime.ids.remoteAppName();
+          remote = { name, model: consumer?.model ?? "", app: consumer?.app ?? "" };
           offerModel.remoteApps[remote.name] = remote;
         }
         rel.crossModel = {

@@ -235,7 +235,11 @@ export class Runtime implements SchedulerHost, RunnerHost {
   }
 
   newSecretId(): string {
-    return this.ids.secretXid();
+    // A seeded source repeats its ids after a restart: skip ids already taken.
+    for (;;) {
+      const xid = this.ids.secretXid();
+      if (Object.values(this.state.models).every((m) => m.secrets[xid] === undefined)) return xid;
+    }
   }
 
   /** Saves the state when persistence is on. */
