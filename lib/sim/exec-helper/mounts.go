@@ -218,16 +218,25 @@ func applyMount(m mountSpec, root string) error {
 		}
 		return nil
 	case "merge":
-		st, err := os.Stat(target)
-		if err == nil && st.IsDir() {
-			// The lower layers are resolved before the overlay covers target, so target can be
-			// both a lower layer and the mount point.
-			opts := "lowerdir=" + overlayEscape(m.src) + ":" + overlayEscape(target)
-			if err := syscall.Mount("overlay", target, "overlay", syscall.MS_RDONLY, opts); err == nil {
-				return nil
-			} else {
-				warn("--merge %s:%s: overlay failed (%v); binding %s over it instead", m.src, m.dst, err, m.src)
+		// The host's directory is the lower layer rather than the container's view of it (the
+		// same content at start): an overlay over an overlay over a host that is itself an
+		// overlay (a Docker container) would pass overlayfs' stacking limit of two.
+		lower := ""
+		if st, err := os.Stat(m.dst); err == nil && st.IsDir() {
+			lower = m.dst
+		} else if st, err := os.Stat(target); err == nil && st.IsDir() {
+			lower = target
+		}
+		if lower != "" {
+			if err := os.MkdirAll(target, 0o755); err != nil {
+				return fmt.Errorf("--merge %s: %w", m.dst, err)
 			}
+			opts := "lowerdir=" + overlayEscape(m.src) + ":" + overlayEscape(lower)
+			err := syscall.Mount("overlay", target, "overlay", syscall.MS_RDONLY, opts)
+			if err == nil {
+				return nil
+			}
+			warn("--merge %s:%s: overlay failed (%v); binding %s over it instead", m.src, m.dst, err, m.src)
 		}
 		if err := mountPoint(m.src, target); err != nil {
 			return err

@@ -20,7 +20,14 @@ import {
   pidsInMountNamespace,
 } from "./procs.js";
 
-/** What {@link startDaemon} takes. */
+/**
+ * What {@link startDaemon} takes.
+ *
+ * @example
+ * ```ts
+ * const options: DaemonOptions = { name: "web", container, socketPath, env, marker, logPath, startTimeoutMs: 30_000 };
+ * ```
+ */
 export interface DaemonOptions {
   /** The container's name (`JUJU_CONTAINER_NAME`). */
   name: string;
@@ -46,7 +53,15 @@ export interface DaemonOptions {
 /** How much of the log {@link Daemon.output} returns. */
 const OUTPUT_LIMIT = 64 * 1024;
 
-/** A running container daemon. */
+/**
+ * A running container daemon.
+ *
+ * @example
+ * ```ts
+ * const d: Daemon = await startDaemon(options);
+ * console.log(d.pid, d.readyMs, d.output());
+ * ```
+ */
 export interface Daemon {
   readonly pid: number;
   readonly socketPath: string;

@@ -15,18 +15,39 @@ interface EventBase {
   container: string;
 }
 
-/** The container's Pebble answers: `<container>-pebble-ready`. */
+/**
+ * The container's Pebble answers: `<container>-pebble-ready`.
+ *
+ * @example
+ * ```ts
+ * const e: PebbleReadyEvent = { kind: "pebble-ready", model: "jaas", unit: "openfga/0", container: "openfga" };
+ * ```
+ */
 export interface PebbleReadyEvent extends EventBase {
   kind: "pebble-ready";
 }
 
-/** One occurrence of a custom notice: `<container>-pebble-custom-notice`. */
+/**
+ * One occurrence of a custom notice: `<container>-pebble-custom-notice`.
+ *
+ * @example
+ * ```ts
+ * if (e.kind === "pebble-custom-notice") console.log(e.notice.key); // "example.com/reload"
+ * ```
+ */
 export interface PebbleCustomNoticeEvent extends EventBase {
   kind: "pebble-custom-notice";
   notice: { id: string; type: "custom"; key: string };
 }
 
-/** A check reached its failure threshold, or passes again. */
+/**
+ * A check reached its failure threshold, or passes again.
+ *
+ * @example
+ * ```ts
+ * if (e.kind === "pebble-check-failed") console.log(`${e.checkName} is down`);
+ * ```
+ */
 export interface PebbleCheckEvent extends EventBase {
   kind: "pebble-check-failed" | "pebble-check-recovered";
   checkName: string;
@@ -35,10 +56,22 @@ export interface PebbleCheckEvent extends EventBase {
 /**
  * A workload event. Its `kind`, `container`, `notice` and `checkName` have the shape of the
  * controller's workload `HookInfo`.
+ *
+ * @example
+ * ```ts
+ * manager.subscribe((e: WorkloadEvent) => queue.push({ kind: e.kind, container: e.container }));
+ * ```
  */
 export type WorkloadEvent = PebbleReadyEvent | PebbleCustomNoticeEvent | PebbleCheckEvent;
 
-/** A subscriber; the next event of the same container waits for a returned promise. */
+/**
+ * A subscriber; the next event of the same container waits for a returned promise.
+ *
+ * @example
+ * ```ts
+ * const listener: WorkloadListener = async (e) => { await runHook(workloadHook(e)); };
+ * ```
+ */
 export type WorkloadListener = (event: WorkloadEvent) => void | Promise<void>;
 
 /**

@@ -17,13 +17,44 @@ import { fileURLToPath } from "node:url";
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** Where a workload container sees its Pebble binary, as in a Juju sidecar pod. */
+/**
+ * Where a workload container sees its Pebble binary, as in a Juju sidecar pod.
+ *
+ * @example
+ * ```ts
+ * await pebble.exec([CONTAINER_PEBBLE_PATH, "notify", "example.com/reload"]);
+ * ```
+ */
 export const CONTAINER_PEBBLE_PATH = "/charm/bin/pebble";
-/** Where a workload container sees its own folder of the shared volume (socket, state). */
+
+/**
+ * Where a workload container sees its own folder of the shared volume (socket, state).
+ *
+ * @example
+ * ```ts
+ * const env = { PEBBLE_SOCKET: `${CONTAINER_SHARED_DIR}/pebble.socket` };
+ * ```
+ */
 export const CONTAINER_SHARED_DIR = "/charm/container";
-/** Where the charm sees the folders of the unit's containers (one per container). */
+
+/**
+ * Where the charm sees the folders of the unit's containers (one per container).
+ *
+ * @example
+ * ```ts
+ * const socket = `${CHARM_CONTAINERS_DIR}/openfga/pebble.socket`;
+ * ```
+ */
 export const CHARM_CONTAINERS_DIR = "/charm/containers";
-/** Where an image's executables appear in its container unless told otherwise. */
+
+/**
+ * Where an image's executables appear in its container unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * manager.startUnit(unit, [{ name: "openfga", image, imagePath: DEFAULT_IMAGE_PATH }]);
+ * ```
+ */
 export const DEFAULT_IMAGE_PATH = "/usr/local/bin";
 
 /**
@@ -58,7 +89,14 @@ export function ensureExecHelper(): string {
   return execHelperPath();
 }
 
-/** What {@link charmProcessCommand} takes. */
+/**
+ * What {@link charmProcessCommand} takes.
+ *
+ * @example
+ * ```ts
+ * const options: CharmProcessOptions = { containersDir, netns, command: [dispatch] };
+ * ```
+ */
 export interface CharmProcessOptions {
   /** The charm's command (usually the charm directory's `dispatch`), run without a shell. */
   command: readonly string[];
@@ -110,7 +148,14 @@ export function charmProcessCommand(options: CharmProcessOptions): string[] {
   return argv;
 }
 
-/** A host folder mounted into a workload container (storage, for instance). */
+/**
+ * A host folder mounted into a workload container (storage, for instance).
+ *
+ * @example
+ * ```ts
+ * const data: ContainerMount = { source: "/srv/storage/pgdata-0", location: "/var/lib/postgresql/data" };
+ * ```
+ */
 export interface ContainerMount {
   /** The host folder or file. */
   source: string;
@@ -119,7 +164,14 @@ export interface ContainerMount {
   readOnly?: boolean;
 }
 
-/** What {@link containerCommand} takes. */
+/**
+ * What {@link containerCommand} takes.
+ *
+ * @example
+ * ```ts
+ * const options: ContainerCommandOptions = { command: ["/charm/bin/pebble", "run"], sharedDir, pebble, rootDir, upperDir };
+ * ```
+ */
 export interface ContainerCommandOptions {
   /** The command to run in the container, e.g. `["/charm/bin/pebble", "run", ...]`. */
   command: readonly string[];

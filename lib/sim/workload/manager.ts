@@ -66,7 +66,14 @@ const OWNER_FILE = ".owner";
 /** The longest Unix socket path Linux accepts (108 bytes with the terminating NUL). */
 const MAX_SOCKET_PATH = 107;
 
-/** A unit whose containers the manager runs. */
+/**
+ * A unit whose containers the manager runs.
+ *
+ * @example
+ * ```ts
+ * const unit: WorkloadUnit = { model: "jaas", unit: "openfga/0", namespace: net.namespace };
+ * ```
+ */
 export interface WorkloadUnit {
   model: string;
   /** The Juju unit name, `openfga/0`. */
@@ -77,13 +84,27 @@ export interface WorkloadUnit {
   hostname?: string;
 }
 
-/** Names a unit. */
+/**
+ * Names a unit.
+ *
+ * @example
+ * ```ts
+ * await manager.stopUnit({ model: "jaas", unit: "openfga/0" } satisfies WorkloadUnitRef);
+ * ```
+ */
 export interface WorkloadUnitRef {
   model: string;
   unit: string;
 }
 
-/** One workload container, as the charm's `containers:` and the deployed resources define it. */
+/**
+ * One workload container, as the charm's `containers:` and the deployed resources define it.
+ *
+ * @example
+ * ```ts
+ * const spec: ContainerSpec = { name: "openfga", image: "/srv/images/openfga", env: { TZ: "UTC" } };
+ * ```
+ */
 export interface ContainerSpec {
   /** The container's name in the charm's metadata. */
   name: string;
@@ -101,7 +122,14 @@ export interface ContainerSpec {
   env?: Readonly<Record<string, string>>;
 }
 
-/** A started container. */
+/**
+ * A started container.
+ *
+ * @example
+ * ```ts
+ * const { socketPath, readyMs }: ContainerInfo = started.containers.openfga;
+ * ```
+ */
 export interface ContainerInfo {
   name: string;
   /** The Pebble socket on the host. */
@@ -112,7 +140,14 @@ export interface ContainerInfo {
   readyMs: number;
 }
 
-/** A started unit. */
+/**
+ * A started unit.
+ *
+ * @example
+ * ```ts
+ * const started: UnitWorkload = await manager.startUnit(unit, specs);
+ * ```
+ */
 export interface UnitWorkload {
   model: string;
   unit: string;
@@ -121,7 +156,14 @@ export interface UnitWorkload {
   containers: Record<string, ContainerInfo>;
 }
 
-/** Options of {@link WorkloadManager}. */
+/**
+ * Options of {@link WorkloadManager}.
+ *
+ * @example
+ * ```ts
+ * new WorkloadManager({ stateDir: "/tmp/jsim-wl", stopGraceMs: 5_000, onError: (e, where) => log(where, e) });
+ * ```
+ */
 export interface WorkloadManagerOptions {
   /**
    * Where units' files go; default a new `jaas-sim-wl-*` folder in the system's temporary

@@ -9,7 +9,15 @@
 
 import { readdir, readFile, readlink } from "node:fs/promises";
 
-/** The environment variable that marks a container's processes: its value names the container. */
+/**
+ * The environment variable that marks a container's processes: its value names the container
+ * (its folder of the shared volume on the host).
+ *
+ * @example
+ * ```ts
+ * spawn(cmd, args, { env: { ...env, [MARKER_ENV]: sharedDir } });
+ * ```
+ */
 export const MARKER_ENV = "JAAS_SIM_WORKLOAD";
 
 /**

@@ -22,14 +22,28 @@ import { isNotFound } from "../../pebble/errors.js";
 import type { Notice } from "../../pebble/types.js";
 import { delay } from "./procs.js";
 
-/** What a watcher reports to; it waits for the returned promise before the next notice. */
+/**
+ * What a watcher reports to; it waits for the returned promise before the next notice.
+ *
+ * @example
+ * ```ts
+ * const sink: NoticeSink = async (e) => console.log(e.kind);
+ * ```
+ */
 export type NoticeSink = (
   event:
     | { kind: "pebble-custom-notice"; notice: { id: string; type: "custom"; key: string } }
     | { kind: "pebble-check-failed" | "pebble-check-recovered"; checkName: string },
 ) => Promise<void>;
 
-/** Options of {@link NoticeWatcher}. */
+/**
+ * Options of {@link NoticeWatcher}.
+ *
+ * @example
+ * ```ts
+ * new NoticeWatcher(client, sink, { pollTimeoutMs: 30_000, onError: console.error });
+ * ```
+ */
 export interface NoticeWatcherOptions {
   /** Long-poll timeout, ms (Juju: 30 s). */
   pollTimeoutMs?: number;

@@ -162,6 +162,12 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
         await net?.destroy();
         if (work) await rm(work, { recursive: true, force: true });
       }
+      // Nothing of the run is left: namespaces, their name files, the temporary folder.
+      if (net !== undefined) {
+        expect((await run(["ip", "netns", "list"])).stdout).not.toContain(net.prefix);
+        expect(existsSync(`/etc/netns/${nets[0]?.namespace ?? "-"}`)).toBe(false);
+      }
+      expect(existsSync(work)).toBe(false);
     });
 
     it("puts each container's socket in the unit's containers folder and raises pebble-ready", async () => {
