@@ -11,7 +11,7 @@
  */
 import type { CharmMeta } from "../ops/metadata.js";
 import type { TestEvent } from "./events.js";
-import type { State } from "./state.js";
+import { type State, getSecret, secretUniqueId } from "./state.js";
 
 /** A State or event that contradicts the metadata or Juju's rules. */
 export class InconsistentStateError extends Error {
@@ -104,8 +104,8 @@ export function checkConsistency(meta: CharmMeta, s: State, event: TestEvent): v
   }
   const secretIds = new Set<string>();
   for (const sec of s.secrets) {
-    if (secretIds.has(sec.id)) problems.push(`secret id ${sec.id} is used twice`);
-    secretIds.add(sec.id);
+    if (secretIds.has(secretUniqueId(sec.id))) problems.push(`secret id ${sec.id} is used twice`);
+    secretIds.add(secretUniqueId(sec.id));
   }
 
   if (event.relation && !s.relations.some((r) => r.id === event.relation!.id)) {
@@ -125,7 +125,7 @@ export function checkConsistency(meta: CharmMeta, s: State, event: TestEvent): v
     );
   }
   if (event.secret) {
-    const sec = s.secrets.find((x) => x.id === event.secret!.id);
+    const sec = getSecret(s, { id: event.secret.id });
     if (!sec) problems.push(`the event's secret ${event.secret.id} is not in the state`);
     const ownerEvent = /secret-(rotate|expired|remove)$/.test(event.dispatchPath);
     if (sec && ownerEvent && !sec.owner)

@@ -6,8 +6,9 @@ import type { HookContextData, RelationData, SecretData } from "../jujuc/context
 import { emptyImmediate } from "../jujuc/context.js";
 import type { CharmMeta } from "../ops/metadata.js";
 import { NOTICES_KEY, type Notice } from "../ops/framework/framework.js";
+import { canonicalSecretId } from "../ops/model/secret.js";
 import type { TestEvent } from "./events.js";
-import type { AnyRelation, SecretState, State } from "./state.js";
+import { type AnyRelation, type SecretState, type State, secretUniqueId } from "./state.js";
 
 /** Who the unit under test is. */
 export interface UnitIdentity {
@@ -70,7 +71,7 @@ function toSecretData(sec: SecretState, s: State, id: UnitIdentity): SecretData 
     grants.push({ relationId: via, target: id.appName, role: "view" });
   }
   return {
-    id: sec.id,
+    id: `secret:${secretUniqueId(sec.id)}`,
     modelUuid: s.model.uuid,
     owner:
       sec.owner === "app"
@@ -192,7 +193,8 @@ function toSecretState(d: SecretData, unitName: string, appName: string): Secret
   for (const g of d.grants) (remoteGrants[g.relationId] ??= []).push(g.target);
   const label = owned ? d.label : d.consumers[unitName]?.label;
   return {
-    id: d.id,
+    // As the charm sees it: `ops` and lib/ops publish this long form.
+    id: canonicalSecretId(d.id, d.modelUuid),
     ...(owned ? { owner: d.owner.kind === "unit" ? ("unit" as const) : ("app" as const) } : {}),
     trackedContent: { ...(d.revisions[String(trackedRev)] ?? latest) },
     latestContent: { ...latest },

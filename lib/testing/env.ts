@@ -5,6 +5,7 @@
 import type { HookContextData } from "../jujuc/context.js";
 import { buildHookEnv } from "../jujuc/env.js";
 import type { TestEvent } from "./events.js";
+import { secretUniqueId } from "./state.js";
 
 /** Where the hook tools of a run are reached (exec mode), or placeholders (in-process). */
 export interface ToolsEndpoint {
@@ -63,7 +64,8 @@ export function eventEnv(
     ...(event.secret
       ? {
           secret: {
-            id: event.secret.id,
+            // Juju names a secret of the unit's own model by its short URI.
+            id: `secret:${secretUniqueId(event.secret.id)}`,
             ...(event.secret.label !== undefined ? { label: event.secret.label } : {}),
             ...(event.secretRevision !== undefined ? { revision: event.secretRevision } : {}),
           },

@@ -269,7 +269,14 @@ export function getContainer(s: State, name: string): ContainerState | undefined
   return s.containers.find((c) => c.name === name);
 }
 
-/** Finds a secret of a State by id or label. */
+/** The unique part of a secret URI: the same for `secret:<id>` and `secret://<model>/<id>`. */
+export function secretUniqueId(id: string): string {
+  return id.split(/[/:]/).pop() ?? id;
+}
+
+/** Finds a secret of a State by id (either URI form) or label. */
 export function getSecret(s: State, ref: { id?: string; label?: string }): SecretState | undefined {
-  return s.secrets.find((x) => (ref.id !== undefined ? x.id === ref.id : x.label === ref.label));
+  return s.secrets.find((x) =>
+    ref.id !== undefined ? secretUniqueId(x.id) === secretUniqueId(ref.id) : x.label === ref.label,
+  );
 }

@@ -94,18 +94,42 @@ export function secretMetaArgs(opts: SecretOptions): SecretMetaOptions {
  */
 export type SecretOwnerKind = "app" | "unit" | "none" | "unknown";
 
+/**
+ * The canonical URI of a secret, as Python `ops` makes it: `secret://<model-uuid>/<id>`. Juju
+ * prints bare ids (`secret-info-get`) and short URIs (`secret:<id>`, from `secret-add`); a
+ * consumer in another model can resolve only the long form, so that is what charms publish.
+ *
+ * @example
+ * ```ts
+ * canonicalSecretId("secret:cf0a", "6f1c…"); // "secret://6f1c…/cf0a"
+ * ```
+ */
+export function canonicalSecretId(id: string, modelUuid: string): string {
+  const trimmed = id.trim();
+  if (trimmed.startsWith("secret://")) return trimmed;
+  const bare = trimmed.startsWith("secret:") ? trimmed.slice("secret:".length) : trimmed;
+  return `secret://${modelUuid}/${bare}`;
+}
+
 /** A secret: one this charm owns, or one granted to it. */
 export class Secret {
+  private idValue: string | undefined;
+
   constructor(
     private readonly backend: ModelBackend,
-    private idValue: string | undefined,
+    id: string | undefined,
     private labelValue: string | undefined,
     /** Who owns it as far as this charm knows (`none` for a secret granted to it). */
     readonly owner: SecretOwnerKind,
     private contentCache?: Record<string, string>,
-  ) {}
+  ) {
+    this.idValue = id === undefined ? undefined : canonicalSecretId(id, backend.juju.modelUuid);
+  }
 
-  /** The secret URI, `secret:<id>` (undefined if only the label is known yet). */
+  /**
+   * The secret URI in its canonical form, `secret://<model-uuid>/<id>` (undefined while only
+   * the label is known).
+   */
   get id(): string | undefined {
     return this.idValue;
   }
@@ -170,9 +194,9 @@ export class Secret {
   getInfo(): SecretInfo {
     this.checkManage("read the metadata of");
     const raw = this.backend.tools.secretInfoGet(this.ref());
-    this.idValue ??= raw.id;
+    this.idValue ??= canonicalSecretId(raw.id, this.backend.juju.modelUuid);
     return {
-      id: raw.id,
+      id: canonicalSecretId(raw.id, this.backend.juju.modelUuid),
       revision: raw.revision,
       owner: raw.owner,
       ...(raw.label !== undefined ? { label: raw.label } : {}),
@@ -208,7 +232,12 @@ export class Secret {
   }
 
   private requireId(): string {
-    if (this.idValue === undefined) this.idValue = this.backend.tools.secretInfoGet(this.ref()).id;
+    if (this.idValue === undefined) {
+      this.idValue = canonicalSecretId(
+        this.backend.tools.secretInfoGet(this.ref()).id,
+        this.backend.juju.modelUuid,
+      );
+    }
     return this.idValue;
   }
 }

@@ -101,7 +101,7 @@ export function behaviourSuite(mode: "in-process" | "exec"): void {
       const db = relation({ endpoint: "db", remoteAppName: "postgresql" });
       await ctx.run(ctx.on.action("share-secret"), state({ leader: true, relations: [db] }));
       const id = ctx.actionResults.id!;
-      expect(id).toMatch(/^secret:[0-9a-v]{20}$/);
+      expect(id).toMatch(/^secret:\/\/00000000-0000-4000-8000-000000000000\/[0-9a-v]{20}$/);
       const out = await ctx.run(
         ctx.on.action("share-secret"),
         state({ leader: true, relations: [db] }),
