@@ -24,6 +24,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { CloudSpecData, ConfigValue } from "../jujuc/context.js";
 import { goQuote } from "../jujuc/internal/go-format.js";
+import { parseSecretUri } from "../jujuc/internal/secret-uri.js";
 import { startHookToolServer } from "../jujuc/server.js";
 import { ensureJujucShim } from "../jujuc/tools-dir.js";
 import type { CharmMeta } from "../ops/metadata.js";
@@ -145,6 +146,8 @@ export interface OfferInfo {
 
 const APP_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
 const MODEL_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+/** Secret content keys Juju accepts. */
+const SECRET_KEY = /^([a-z](?:-?[a-z0-9]){2,})$/;
 
 function nest(flat: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -1008,6 +1011,124 @@ export class Controller {
     }
     delete model.saas[name];
     this.runtime.cleanupRelations();
+  }
+
+  // ---- user secrets ------------------------------------------------------------------------
+
+  private userSecret(model: ModelState, ref: string) {
+    let xid: string | undefined;
+    try {
+      xid = parseSecretUri(ref).xid;
+    } catch {
+      xid = undefined;
+    }
+    const secret = Object.values(model.secrets).find(
+      (s) => s.owner.kind === "model" && (s.xid === xid || s.label === ref),
+    );
+    if (secret === undefined) throw notFound(`secret ${goQuote(ref)} not found`);
+    return secret;
+  }
+
+  private checkContent(content: Record<string, string>): void {
+    if (Object.keys(content).length === 0) throw invalid("missing secret value");
+    for (const [key, value] of Object.entries(content)) {
+      if (!SECRET_KEY.test(key)) throw invalid(`key ${goQuote(key)} not valid`);
+      if (typeof value !== "string" || value === "")
+        throw invalid(`empty secret value for key ${goQuote(key)}`);
+    }
+  }
+
+  /**
+   * Adds a user secret owned by the model (`juju add-secret <name> k=v`); returns its URI.
+   *
+   * @example
+   * ```ts
+   * const uri = await c.addSecret("jaas", "db-pass", { password: "s3cret" });
+   * await c.grantSecret("jaas", "db-pass", "jimm");
+   * ```
+   */
+  async addSecret(
+    modelName: string,
+    name: string,
+    content: Record<string, string>,
+    options: { description?: string } = {},
+  ): Promise<string> {
+    const model = mustModel(this.runtime.state, modelName);
+    if (Object.values(model.secrets).some((s) => s.owner.kind === "model" && s.label === name)) {
+      throw new SimError("already-exists", `secret with name ${goQuote(name)} already exists`);
+    }
+    this.checkContent(content);
+    return this.hold(async () => {
+      const xid = this.runtime.newSecretId();
+      model.secrets[xid] = {
+        xid,
+        owner: { kind: "model" },
+        label: name,
+        ...(options.description !== undefined ? { description: options.description } : {}),
+        revisions: { "1": { ...content } },
+        latestRevision: 1,
+        grants: [],
+        consumers: {},
+        removeNotified: [],
+        expiredNotified: [],
+      };
+      return `secret:${xid}`;
+    });
+  }
+
+  /**
+   * Puts new content in a user secret (`juju update-secret`); its consumers get secret-changed.
+   *
+   * @example
+   * ```ts
+   * await c.updateSecret("jaas", "db-pass", { password: "n3w" });
+   * ```
+   */
+  async updateSecret(
+    modelName: string,
+    ref: string,
+    content: Record<string, string>,
+  ): Promise<void> {
+    const secret = this.userSecret(mustModel(this.runtime.state, modelName), ref);
+    this.checkContent(content);
+    await this.hold(async () => {
+      secret.latestRevision += 1;
+      secret.revisions[String(secret.latestRevision)] = { ...content };
+    });
+  }
+
+  /**
+   * Lets an application read a user secret (`juju grant-secret <name> <app>`).
+   *
+   * @example
+   * ```ts
+   * await c.grantSecret("jaas", "db-pass", "jimm");
+   * ```
+   */
+  async grantSecret(modelName: string, ref: string, app: string): Promise<void> {
+    const model = mustModel(this.runtime.state, modelName);
+    const secret = this.userSecret(model, ref);
+    mustApp(model, app);
+    await this.hold(async () => {
+      if (!secret.grants.some((g) => g.target === app)) {
+        secret.grants.push({ relationId: -1, target: app, role: "view" });
+      }
+    });
+  }
+
+  /**
+   * Takes a user secret away from an application (`juju revoke-secret <name> <app>`).
+   *
+   * @example
+   * ```ts
+   * await c.revokeSecret("jaas", "db-pass", "jimm");
+   * ```
+   */
+  async revokeSecret(modelName: string, ref: string, app: string): Promise<void> {
+    const secret = this.userSecret(mustModel(this.runtime.state, modelName), ref);
+    await this.hold(async () => {
+      secret.grants = secret.grants.filter((g) => g.target !== app);
+    });
   }
 
   // ---- actions, errors ---------------------------------------------------------------------

@@ -71,4 +71,45 @@ describe("secrets across applications", () => {
       expect(c.state.models["m"]!.secrets[secret.xid]!.grants).toEqual([]);
     });
   }, 120_000);
+
+  it("user secrets: a granted app reads one through a secret config option and gets secret-changed", async () => {
+    await withController({ deterministic: { seed: 22 } }, async (c) => {
+      await c.addModel("m");
+      await c.deploy("m", { charmDir: relay, scale: 2 });
+      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
+      const uri = await c.addSecret("m", "api-key", { token: "abc" });
+      expect(uri).toMatch(/^secret:[0-9a-v]{20}$/);
+      await expect(c.addSecret("m", "api-key", { token: "x" })).rejects.toThrow(
+        'secret with name "api-key" already exists',
+      );
+      await expect(c.addSecret("m", "other", { K: "x" })).rejects.toThrow('key "K" not valid');
+
+      // Not granted yet: reading it fails the hook.
+      let mark = lastSeq(c);
+      await c.config("m", "relay", { "user-secret": uri });
+      const failed = await c.settle({ timeoutMs: 60_000 });
+      expect(failed.errors.map((e) => e.message)).toEqual([
+        'hook failed: "config-changed"',
+        'hook failed: "config-changed"',
+      ]);
+      await c.grantSecret("m", "api-key", "relay");
+      await c.resolve("m", "relay/0");
+      await c.resolve("m", "relay/1");
+      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
+      const xid = uri.slice("secret:".length);
+      expect(c.state.models["m"]!.secrets[xid]!.consumers).toEqual({
+        "m:relay/0": { trackedRevision: 1 },
+        "m:relay/1": { trackedRevision: 1 },
+      });
+
+      mark = lastSeq(c);
+      await c.updateSecret("m", uri, { token: "def" });
+      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
+      expect(hooksOf(c, "m", "relay/0", mark)).toEqual(["secret-changed"]);
+      expect(hooksOf(c, "m", "relay/1", mark)).toEqual(["secret-changed"]);
+      expect(c.state.models["m"]!.secrets[xid]!.consumers["m:relay/0"]).toEqual({
+        trackedRevision: 2,
+      });
+    });
+  }, 120_000);
 });

@@ -21,6 +21,7 @@ export class RelayCharm extends CharmBase {
     super(ctx);
     const fail = this.config.string("fail-hook");
     if (fail && fail === ctx.juju.event.name) throw new Error(`failing ${fail}, as configured`);
+    this.observe(this.on.configChanged, this.onConfigChanged);
     this.observe(this.on.relation("source").joined, this.onSourceJoined);
     this.observe(this.on.relation("sink").changed, this.onSinkChanged);
     this.observe(this.on.secretChanged, this.onSecretChanged);
@@ -33,6 +34,13 @@ export class RelayCharm extends CharmBase {
     this.observe(this.on.action("bench-tools"), this.onBenchTools);
     this.observe(this.on.action("net-info"), this.onNetInfo);
     this.observe(this.on.action("crash"), this.onCrash);
+    this.observe(this.on.action("open-port"), (e: ActionEvent) =>
+      this.unit.openPort({ protocol: "tcp", port: Number(e.params.port) }),
+    );
+    this.observe(this.on.action("set-version"), (e: ActionEvent) =>
+      this.unit.setWorkloadVersion(String(e.params.version)),
+    );
+    this.observe(this.on.action("remote-model"), this.onRemoteModel);
     this.observe(this.on.collectUnitStatus, (e: CollectStatusEvent) =>
       e.addStatus(new ActiveStatus("ready")),
     );
@@ -40,6 +48,13 @@ export class RelayCharm extends CharmBase {
 
   private allRelations() {
     return ["source", "sink", "peers"].flatMap((ep) => this.model.relations(ep));
+  }
+
+  onConfigChanged(): void {
+    const id = this.config.secretId("user-secret");
+    if (!id) return;
+    const content = this.model.getSecret({ id }).getContent();
+    this.log.info(`user secret has ${Object.keys(content).length} keys`);
   }
 
   onSourceJoined(event: RelationEvent): void {
@@ -124,5 +139,12 @@ export class RelayCharm extends CharmBase {
     for (const rel of this.allRelations()) rel.data(this.unit).set("crashed", "yes");
     this.unit.status = new ActiveStatus("crashing");
     throw new Error("crash requested");
+  }
+
+  onRemoteModel(event: ActionEvent): void {
+    const results: Record<string, string> = {};
+    for (const rel of this.allRelations())
+      results[`${rel.endpoint}-${rel.id}`] = rel.remoteModelUuid;
+    event.setResults(results);
   }
 }
