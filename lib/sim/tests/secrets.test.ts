@@ -85,7 +85,6 @@ describe("secrets across applications", () => {
       await expect(c.addSecret("m", "other", { K: "x" })).rejects.toThrow('key "K" not valid');
 
       // Not granted yet: reading it fails the hook.
-      let mark = lastSeq(c);
       await c.config("m", "relay", { "user-secret": uri });
       const failed = await c.settle({ timeoutMs: 60_000 });
       expect(failed.errors.map((e) => e.message)).toEqual([
@@ -102,7 +101,7 @@ describe("secrets across applications", () => {
         "m:relay/1": { trackedRevision: 1 },
       });
 
-      mark = lastSeq(c);
+      const mark = lastSeq(c);
       await c.updateSecret("m", uri, { token: "def" });
       expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
       expect(hooksOf(c, "m", "relay/0", mark)).toEqual(["secret-changed"]);
