@@ -104,6 +104,8 @@ export interface CharmProcessOptions {
   containersDir: string;
   /** The unit's network namespace; absent: the host's network. */
   netns?: string;
+  /** The pod's host name (a private UTS namespace), `<app>-<n>` in Kubernetes. */
+  hostname?: string;
   /**
    * An empty folder the helper mounts the charm's root on (in its private mount namespace, so
    * the folder stays empty for everyone else); made if missing. Default: `.charm-root` beside
@@ -142,6 +144,7 @@ export function charmProcessCommand(options: CharmProcessOptions): string[] {
   assertAbsolute("rootDir", rootDir);
   const argv = [options.helper ?? execHelperPath()];
   if (options.netns !== undefined) argv.push("--netns", options.netns);
+  if (options.hostname !== undefined) argv.push("--hostname", options.hostname);
   argv.push("--rootfs", rootDir, "--bind", pair(options.containersDir, CHARM_CONTAINERS_DIR));
   argv.push(...userArgs(options.uid, options.gid));
   argv.push("--", ...options.command);

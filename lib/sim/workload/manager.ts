@@ -80,7 +80,11 @@ export interface WorkloadUnit {
   unit: string;
   /** The unit's network namespace (`UnitNetwork.namespace`); absent: the host's network. */
   namespace?: string;
-  /** The containers' host name (a private UTS namespace); absent: the machine's. */
+  /**
+   * The pod's host name (a private UTS namespace for its containers and its charm). Default:
+   * `<app>-<n>` when the unit has a network namespace (the network's hosts files map that name
+   * to the unit, so `getfqdn()` gives the pod's FQDN as in Kubernetes), else the machine's.
+   */
   hostname?: string;
 }
 
@@ -438,6 +442,7 @@ export class WorkloadManager implements ControllerWorkloads {
       containersDir: join(state.dir, "containers"),
       rootDir: join(state.dir, ".charm-root"),
       ...(state.unit.namespace !== undefined ? { netns: state.unit.namespace } : {}),
+      ...(podHostname(state.unit) !== undefined ? { hostname: podHostname(state.unit) } : {}),
       helper: this.#options.helper ?? execHelperPath(),
       ...options,
     });
@@ -521,7 +526,7 @@ export class WorkloadManager implements ControllerWorkloads {
         ...(image !== undefined ? { image: { dir: image, path: imagePath } } : {}),
         ...(spec.mounts !== undefined ? { mounts: spec.mounts } : {}),
         ...(unit.namespace !== undefined ? { netns: unit.namespace } : {}),
-        ...(unit.hostname !== undefined ? { hostname: unit.hostname } : {}),
+        ...(podHostname(unit) !== undefined ? { hostname: podHostname(unit) } : {}),
         dieWithParent: true,
         helper: this.#options.helper ?? execHelperPath(),
       },
@@ -746,6 +751,12 @@ export class WorkloadManager implements ControllerWorkloads {
       }
     }
   }
+}
+
+/** The host name of a unit's pod (see {@link WorkloadUnit.hostname}). */
+function podHostname(unit: WorkloadUnit): string | undefined {
+  if (unit.hostname !== undefined) return unit.hostname;
+  return unit.namespace !== undefined ? unit.unit.replace("/", "-") : undefined;
 }
 
 function current(state: UnitState, name: string): ContainerState | undefined {

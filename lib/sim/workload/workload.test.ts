@@ -141,10 +141,9 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
       started.push(
         ...(await Promise.all(
           [0, 1].map((n) =>
-            manager.startUnit(
-              { ...ref(n), namespace: nets[n]?.namespace, hostname: `${APP}-${n}` },
-              [{ name: "web", image, env: { UNIT: `${APP}/${n}` } }],
-            ),
+            manager.startUnit({ ...ref(n), namespace: nets[n]?.namespace }, [
+              { name: "web", image, env: { UNIT: `${APP}/${n}` } },
+            ]),
           ),
         )),
       );
@@ -181,6 +180,9 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
         const hosts = await readFile(`/etc/netns/${nets[n]?.namespace}/hosts`, "utf8");
         expect((await client(n).exec(["cat", "/etc/hosts"])).stdout).toBe(hosts);
         expect((await client(n).exec(["hostname"])).stdout).toBe(`${APP}-${n}\n`);
+        expect((await client(n).exec(["hostname", "-f"])).stdout).toBe(
+          `${APP}-${n}.${APP}-endpoints.${MODEL}.svc.cluster.local\n`,
+        );
       }
       await until("pebble-ready of both units", () =>
         [0, 1].every((n) => eventsOf(n, "pebble-ready").length === 1),
@@ -329,6 +331,7 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
               eth0: (os.networkInterfaces().eth0 || []).filter((a) => a.family === "IPv4").map((a) => a.address),
               cwd: process.cwd(),
               hosts: fs.readFileSync("/etc/hosts", "utf8"),
+              hostname: os.hostname(),
             }));
           });
         });
@@ -342,6 +345,7 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
         eth0: [(nets[1] as UnitNetwork).address],
         cwd: work,
         hosts: await readFile(`/etc/netns/${nets[1]?.namespace}/hosts`, "utf8"),
+        hostname: `${APP}-1`,
       });
       expect(existsSync("/charm")).toBe(false);
     });
