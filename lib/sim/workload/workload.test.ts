@@ -257,6 +257,15 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
       // No second event, and nothing for the other unit.
       await delay(500);
       expect(events.slice(before).filter((e) => e.kind === "pebble-custom-notice")).toHaveLength(1);
+      // The same key again is another occurrence of the same notice: one more event, same id.
+      await client(0).exec(["/charm/bin/pebble", "notify", "example.com/ping"]);
+      const again = await until("second occurrence", () => {
+        const found = eventsOf(0, "pebble-custom-notice");
+        return found.length === 2 && found;
+      });
+      expect(again[1]).toEqual(event);
+      await delay(300);
+      expect(events.slice(before).filter((e) => e.kind === "pebble-custom-notice")).toHaveLength(2);
     });
 
     it("raises check-failed when a check reaches its threshold and check-recovered when it passes", async () => {
