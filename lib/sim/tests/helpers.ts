@@ -36,7 +36,6 @@ export async function buildTestCharm(name: string, outRoot: string): Promise<str
     outDir: join(outRoot, name),
     node: process.execPath,
     nodeInstall: "symlink",
-    minify: false,
   });
   return built.dir;
 }
