@@ -288,8 +288,8 @@ export class WorkloadManager implements ControllerWorkloads {
   }
 
   /**
-   * Starts one Pebble per container and resolves when all answer; then each container's
-   * pebble-ready event follows. If any container fails to start, the unit's other containers
+   * Starts one Pebble per container and resolves when all answer; each container's
+   * pebble-ready event follows, after the returned promise has resolved. If any container fails to start, the unit's other containers
    * are stopped and its files removed before the error is thrown.
    *
    * @example
@@ -489,13 +489,19 @@ export class WorkloadManager implements ControllerWorkloads {
     );
     const failure = started.find((r) => r.status === "rejected");
     if (failure !== undefined) throw (failure as PromiseRejectedResult).reason;
+    // Announced once the caller has seen startUnit resolve: the controller marks the pod up
+    // when the await returns, and a pebble-ready hook must find it up.
+    const containers = [...state.containers.values()];
+    setImmediate(() => {
+      for (const c of containers) this.#announce(state, c);
+    });
   }
 
   async #startContainer(
     state: UnitState,
     spec: ContainerSpec,
     resume?: { after: string | undefined; restarts: number },
-  ): Promise<void> {
+  ): Promise<ContainerState> {
     const sharedDir = join(state.dir, "containers", spec.name);
     const fsDir = join(state.dir, "fs", spec.name);
     const socketPath = join(sharedDir, "pebble.socket");
@@ -568,13 +574,23 @@ export class WorkloadManager implements ControllerWorkloads {
     };
     self.container = container;
     state.containers.set(name, container);
-    void this.#emit(events, {
+    return container;
+  }
+
+  /**
+   * Raises a started container's pebble-ready, then starts watching its notices (so no notice
+   * event comes before it). Skipped when the container was stopped meanwhile.
+   */
+  #announce(state: UnitState, container: ContainerState): void {
+    if (current(state, container.spec.name) !== container) return;
+    const { unit } = state;
+    void this.#emit(container.events, {
       kind: "pebble-ready",
       model: unit.model,
       unit: unit.unit,
-      container: name,
+      container: container.spec.name,
     });
-    watcher.start();
+    container.watcher.start();
   }
 
   /** Restarts a container whose Pebble ended by itself, with a back-off, as the kubelet does. */
@@ -592,10 +608,11 @@ export class WorkloadManager implements ControllerWorkloads {
       await container.daemon.stop(this.#options.stopGraceMs ?? 10_000);
       // A restarted container gets a fresh writable layer; the shared volume stays.
       await rm(container.fsDir, { recursive: true, force: true });
-      await this.#startContainer(state, container.spec, {
+      const restarted = await this.#startContainer(state, container.spec, {
         after: container.watcher.after,
         restarts: container.restarts + 1,
       });
+      this.#announce(state, restarted);
     }).catch((e: unknown) => this.#report(e, `restart of ${state.unit.unit}`));
   }
 
