@@ -200,7 +200,8 @@ export class OAuthProvider extends CharmObject {
       secret = this.model.app.addSecret(content, { label: clientSecretLabel(relationId) });
     }
     secret.grant(relation);
-    relation.data(this.model.app).update(renderClientRef({ clientId, clientSecretId: secret.id! }));
+    const clientSecretId = secret.id ?? secret.getInfo().id;
+    relation.data(this.model.app).update(renderClientRef({ clientId, clientSecretId }));
   }
 
   /** Removes the client secret of a relation, if any (after the charm deleted the client). */

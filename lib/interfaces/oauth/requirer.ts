@@ -19,6 +19,7 @@ import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/
 import type { SecretChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { sameSecret } from "../common/secrets.js";
 import {
   CLIENT_SECRET_FIELD,
   type ClientConfig,
@@ -291,11 +292,4 @@ export class OAuthRequirer extends CharmObject {
       throw new OAuthSecretError(src, `names a secret without the "${CLIENT_SECRET_FIELD}" key`);
     return { clientId: data.clientId, clientSecret: secret };
   }
-}
-
-/** Whether two secret URIs name the same secret (`secret:ID` vs `secret://model/ID`). */
-function sameSecret(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  const id = (s: string): string => s.split(/[/:]/).pop() ?? s;
-  return id(a) === id(b);
 }

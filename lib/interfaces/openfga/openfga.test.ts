@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { CharmBase, type CharmContext } from "../../ops/charm.js";
 import type { CollectStatusEvent } from "../../ops/framework/juju-events.js";
 import { CharmMeta } from "../../ops/metadata.js";
+import { canonicalSecretId } from "../../ops/model/secret.js";
 import { ActiveStatus } from "../../ops/model/status.js";
 import { Context, type RelationState, relation, secret, state } from "../../testing/index.js";
 import { InterfaceDataError } from "../common/databag.js";
@@ -229,10 +230,6 @@ describe("OpenFgaRequirer", () => {
 
 // ---- provider
 
-/** The URI a provider publishes for a secret of the State: `secret://<model uuid>/<id>`. */
-const published = (id: string): string =>
-  `secret://${"00000000-0000-4000-8000-000000000000"}/${id.replace(/^secret:/, "")}`;
-
 const requested: string[] = [];
 
 class OpenFgaCharm extends CharmBase {
@@ -293,7 +290,7 @@ describe("OpenFgaProvider", () => {
       grpc_api_url: GRPC,
       http_api_url: HTTP,
       store_id: "store-of-jimm",
-      token_secret_id: published(tokenSecret.id),
+      token_secret_id: tokenSecret.id,
     });
     expect(schemaErrors("openfga/v1/provider.json", { app: bag })).toEqual([]);
     expect(leaks({ ...out, logs: provCtx.logs }, [tokenSecret.latestContent.token!])).toEqual([]);
@@ -309,8 +306,29 @@ describe("OpenFgaProvider", () => {
       grpc_api_url: "ingress.example:443",
       http_api_url: "https://ingress.example/m-openfga-k8s",
       store_id: "store-of-jimm",
-      token_secret_id: published(tokenSecret.id),
+      token_secret_id: tokenSecret.id,
     });
+  });
+
+  it("republishes a short-form token secret id of an older charm in the canonical form", async () => {
+    const rel = relation({
+      endpoint: "openfga",
+      remoteAppName: "jimm",
+      remoteAppData: { store_name: "jimm" },
+      localAppData: {
+        grpc_api_url: GRPC,
+        http_api_url: HTTP,
+        store_id: "store-of-jimm",
+        token_secret_id: "secret:d0e5hort0000000000ab",
+      },
+    });
+    const out = await provCtx.run(
+      provCtx.on.configChanged(),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(out.relations[0]!.localAppData.token_secret_id).toBe(
+      canonicalSecretId("secret:d0e5hort0000000000ab", out.model.uuid),
+    );
   });
 
   it("a non-leader neither emits nor writes", async () => {

@@ -21,7 +21,7 @@ import { SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource, Snapshot } from "../../ops/framework/event.js";
 import { type RelationChangedEvent, RelationEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import type { Secret } from "../../ops/model/secret.js";
+import { type Secret, canonicalSecretId } from "../../ops/model/secret.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
 import {
   INTERFACE,
@@ -50,17 +50,6 @@ export class StoreRequestedEvent extends RelationEvent {
     super.restore(s);
     this.storeName = String(s.store_name);
   }
-}
-
-/**
- * A secret's URI as a Python charm publishes it: `secret://<model uuid>/<id>`, the form `ops`
- * canonicalises to, which a consumer in another model (a cross-model relation) can resolve.
- * `Model.getOwnedSecret` gives the bare id that `secret-info-get` prints; `secret-add` gives
- * `secret:<id>`; both are accepted.
- */
-function secretUri(id: string, modelUuid: string): string {
-  if (id.startsWith("secret://")) return id;
-  return `secret://${modelUuid}/${id.replace(/^secret:/, "")}`;
 }
 
 /**
@@ -163,7 +152,8 @@ export class OpenFgaProvider extends CharmObject {
   ): boolean {
     if (!this.model.unit.isLeader()) return false;
     answer.tokenSecret.grant(relation);
-    const id = secretUri(answer.tokenSecret.id ?? answer.tokenSecret.getInfo().id, this.model.uuid);
+    // Canonical (`secret://<model uuid>/<id>`), so a requirer in another model can resolve it.
+    const id = answer.tokenSecret.id ?? answer.tokenSecret.getInfo().id;
     relation.data(this.model.app).replace(
       renderProviderBag({
         storeId: answer.storeId,
@@ -194,7 +184,10 @@ export class OpenFgaProvider extends CharmObject {
       bag.replace(
         renderProviderBag({
           ...(current?.storeId ? { storeId: current.storeId } : {}),
-          ...(current?.tokenSecretId ? { tokenSecretId: current.tokenSecretId } : {}),
+          // An id an older charm wrote in the short form is republished in the canonical one.
+          ...(current?.tokenSecretId
+            ? { tokenSecretId: canonicalSecretId(current.tokenSecretId, this.model.uuid) }
+            : {}),
           ...urls,
         }),
       );

@@ -13,7 +13,6 @@
  * ```
  */
 import { CharmObject } from "../../ops/charm.js";
-import { ModelError } from "../../ops/errors.js";
 import type { EventSource } from "../../ops/framework/event.js";
 import {
   type RelationBrokenEvent,
@@ -25,6 +24,7 @@ import {
 import type { Relation } from "../../ops/model/relation.js";
 import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { readGrantedSecret, sameSecret } from "../common/secrets.js";
 import {
   INTERFACE,
   type StoreInfo,
@@ -198,7 +198,7 @@ export class OpenFgaRequirer extends CharmObject {
   private async onSecretChanged(event: SecretChangedEvent): Promise<void> {
     const r = this.relation;
     const seen = r ? this.seen.data.relations[String(r.id)] : undefined;
-    if (!r || !seen || seen.secretId.split(/[/:]/).pop() !== event.secret.uniqueIdentifier) return;
+    if (!r || !seen || !sameSecret(seen.secretId, event.secret.id)) return;
     const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
     await this.emit(this.on.storeChanged, new StoreChangedEvent(this.model, init));
   }
@@ -223,17 +223,7 @@ export class OpenFgaRequirer extends CharmObject {
       if (!d.storeId)
         return { state: "waiting", reason: `waiting for OpenFGA to create the store` };
       if (!d.tokenSecretId) return { state: "waiting", reason: "waiting for the OpenFGA token" };
-      let content: Record<string, string>;
-      try {
-        content = this.model.getSecret({ id: d.tokenSecretId }).getContent({ refresh: true });
-      } catch (e) {
-        if (!(e instanceof ModelError)) throw e;
-        throw new InterfaceDataError(
-          src,
-          "token_secret_id",
-          "names a secret this unit cannot read (not granted to this relation?)",
-        );
-      }
+      const content = readGrantedSecret(this.model, d.tokenSecretId, src, "token_secret_id");
       const token = content[TOKEN_KEY];
       if (!token)
         throw new InterfaceDataError(

@@ -385,10 +385,6 @@ describe("DatabaseRequirer", () => {
 
 // ---- provider
 
-/** The URI a provider publishes for a secret of the State: `secret://<model uuid>/<id>`. */
-const published = (id: string): string =>
-  `secret://${"00000000-0000-4000-8000-000000000000"}/${id.replace(/^secret:/, "")}`;
-
 const providerMeta = CharmMeta.fromDocuments({
   name: "postgresql-k8s",
   provides: { database: { interface: "postgresql_client" } },
@@ -469,8 +465,8 @@ describe("DatabaseProvider", () => {
       "secret-user",
       "version",
     ]);
-    const user = out.secrets.find((s) => published(s.id) === bag["secret-user"])!;
-    const tls = out.secrets.find((s) => published(s.id) === bag["secret-tls"])!;
+    const user = out.secrets.find((s) => s.id === bag["secret-user"])!;
+    const tls = out.secrets.find((s) => s.id === bag["secret-tls"])!;
     expect(user).toMatchObject({
       owner: "app",
       label: "database.7.user.secret",
@@ -500,7 +496,7 @@ describe("DatabaseProvider", () => {
     expect(requests).toEqual(["jimm:admin", "published:true"]);
     expect(again.secrets).toEqual(out.secrets);
 
-    // A later reconcile republishes: same secret URIs (with their `secret:` prefix), new endpoint,
+    // A later reconcile republishes: same secret URIs, new endpoint,
     // and no new revision since the secret content did not change.
     const moved = await provCtx.run(provCtx.on.configChanged(), again);
     expect(moved.relations[0]!.localAppData).toEqual({ ...bag, endpoints: "10.1.1.1:5432" });

@@ -228,7 +228,8 @@ export class DatabaseProvider extends CharmObject {
         secret.setContent(content);
       }
       secret.grant(relation);
-      uris[secretField(group)] = secretUri(secret.id ?? secret.getInfo().id, this.model.uuid);
+      // Canonical (`secret://<model uuid>/<id>`), so a requirer in another model can resolve it.
+      uris[secretField(group)] = secret.id ?? secret.getInfo().id;
     }
     // Groups no longer sent (TLS turned off with nothing left in it, say) lose their secret.
     for (const group of ["user", "tls", "extra"] as const) {
@@ -240,17 +241,6 @@ export class DatabaseProvider extends CharmObject {
       this.answered.data.relations = [...this.answered.data.relations, id];
     return true;
   }
-}
-
-/**
- * A secret's URI as a Python charm publishes it: `secret://<model uuid>/<id>`, the form `ops`
- * canonicalises to, which a consumer in another model (a cross-model relation) can resolve.
- * `Model.getOwnedSecret` gives the bare id that `secret-info-get` prints; `secret-add` gives
- * `secret:<id>`; both are accepted.
- */
-function secretUri(id: string, modelUuid: string): string {
-  if (id.startsWith("secret://")) return id;
-  return `secret://${modelUuid}/${id.replace(/^secret:/, "")}`;
 }
 
 function sorted(o: Record<string, string>): [string, string][] {

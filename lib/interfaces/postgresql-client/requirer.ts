@@ -20,7 +20,6 @@
  * ```
  */
 import { CharmObject } from "../../ops/charm.js";
-import { ModelError } from "../../ops/errors.js";
 import type { EventSource } from "../../ops/framework/event.js";
 import {
   type RelationBrokenEvent,
@@ -32,13 +31,13 @@ import {
 import type { Relation } from "../../ops/model/relation.js";
 import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { readGrantedSecret, sameSecret } from "../common/secrets.js";
 import {
   type DatabaseConnection,
   type DatabaseRequest,
   INTERFACE,
   type ProviderBag,
   type SecretContents,
-  type SecretGroup,
   parseProviderBag,
   renderRequest,
   resolveConnection,
@@ -238,10 +237,9 @@ export class DatabaseRequirer extends CharmObject {
   }
 
   private async onSecretChanged(event: SecretChangedEvent): Promise<void> {
-    const id = event.secret.uniqueIdentifier;
     for (const r of this.model.relations(this.endpoint)) {
       const seen = this.seen.data.relations[String(r.id)];
-      const ours = (seen?.secrets ?? []).some((uri) => uri.split(/[/:]/).pop() === id);
+      const ours = (seen?.secrets ?? []).some((uri) => sameSecret(uri, event.secret.id));
       if (!ours) continue;
       const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
       await this.emit(this.on.credentialsChanged, new CredentialsChangedEvent(this.model, init));
@@ -267,22 +265,6 @@ export class DatabaseRequirer extends CharmObject {
     }
   }
 
-  /** Reads one secret by URI, latest revision; an unreadable secret is the provider's fault. */
-  private readSecret(r: Relation, group: SecretGroup, uri: string): Record<string, string> {
-    try {
-      return this.model.getSecret({ id: uri }).getContent({ refresh: true });
-    } catch (e) {
-      if (e instanceof ModelError) {
-        throw new InterfaceDataError(
-          this.source(r),
-          secretField(group),
-          "names a secret this unit cannot read (not granted to this relation?)",
-        );
-      }
-      throw e;
-    }
-  }
-
   private readinessOf(r: Relation): DatabaseReadiness {
     const app = r.app;
     if (!app) return { state: "absent" };
@@ -295,7 +277,8 @@ export class DatabaseRequirer extends CharmObject {
       const secrets: SecretContents = {};
       for (const group of ["user", "tls"] as const) {
         const uri = bag.secrets[group];
-        if (uri !== undefined) secrets[group] = this.readSecret(r, group, uri);
+        if (uri !== undefined)
+          secrets[group] = readGrantedSecret(this.model, uri, src, secretField(group));
       }
       const res = resolveConnection(bag, secrets, src, this.options.database);
       return res.ready

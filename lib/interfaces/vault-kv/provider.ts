@@ -24,7 +24,7 @@ import {
   RelationEvent,
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import type { Secret } from "../../ops/model/secret.js";
+import { type Secret, canonicalSecretId } from "../../ops/model/secret.js";
 import { type DataSource, InterfaceDataError, fieldString } from "../common/databag.js";
 import {
   INTERFACE,
@@ -249,11 +249,11 @@ export class VaultKvProvider extends CharmObject {
         secret.setContent(content);
     }
     secret.grant(relation);
-    const uri = secret.id ?? secret.getInfo().id;
     const bag = relation.data(this.model.app);
     const credentials = {
       ...this.currentCredentials(relation),
-      [a.nonce]: secretUri(uri, this.model.uuid),
+      // Canonical (`secret://<model uuid>/<id>`), so a requirer in another model can resolve it.
+      [a.nonce]: secret.id ?? secret.getInfo().id,
     };
     bag.update(
       renderProviderBag({
@@ -266,17 +266,22 @@ export class VaultKvProvider extends CharmObject {
     return true;
   }
 
+  /** The credentials map in our bag; ids an older charm wrote in the short form made canonical. */
   private currentCredentials(relation: Relation): Record<string, string> {
+    let credentials: Record<string, string>;
     try {
-      return (
+      credentials =
         parseProviderBag(
           relation.data(this.model.app).toObject(),
           this.source(relation, this.model.app.name),
-        )?.credentials ?? {}
-      );
+        )?.credentials ?? {};
     } catch {
       return {};
     }
+    const uuid = this.model.uuid;
+    return Object.fromEntries(
+      Object.entries(credentials).map(([nonce, id]) => [nonce, canonicalSecretId(id, uuid)]),
+    );
   }
 
   /**
@@ -295,15 +300,4 @@ export class VaultKvProvider extends CharmObject {
         .credentials,
     });
   }
-}
-
-/**
- * A secret's URI as a Python charm publishes it: `secret://<model uuid>/<id>`, the form `ops`
- * canonicalises to, which a consumer in another model (a cross-model relation) can resolve.
- * `Model.getOwnedSecret` gives the bare id that `secret-info-get` prints; `secret-add` gives
- * `secret:<id>`; both are accepted.
- */
-function secretUri(id: string, modelUuid: string): string {
-  if (id.startsWith("secret://")) return id;
-  return `secret://${modelUuid}/${id.replace(/^secret:/, "")}`;
 }

@@ -19,7 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { CharmObject } from "../../ops/charm.js";
-import { ModelError, SecretNotFoundError } from "../../ops/errors.js";
+import { SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource } from "../../ops/framework/event.js";
 import {
   type RelationBrokenEvent,
@@ -29,6 +29,7 @@ import {
 import type { Relation } from "../../ops/model/relation.js";
 import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { readGrantedSecret, sameSecret } from "../common/secrets.js";
 import {
   INTERFACE,
   ROLE_ID_KEY,
@@ -254,7 +255,7 @@ export class VaultKvRequirer extends CharmObject {
   private async onSecretChanged(event: SecretChangedEvent): Promise<void> {
     const r = this.relation;
     const seen = r ? this.stored.data.relations[String(r.id)] : undefined;
-    if (!r || !seen || seen.secretId.split(/[/:]/).pop() !== event.secret.uniqueIdentifier) return;
+    if (!r || !seen || !sameSecret(seen.secretId, event.secret.id)) return;
     const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
     await this.emit(this.on.changed, new VaultKvChangedEvent(this.model, init));
   }
@@ -280,17 +281,7 @@ export class VaultKvRequirer extends CharmObject {
       const uri = d.credentials[this.nonce];
       if (uri === undefined)
         return { state: "waiting", reason: "waiting for vault to issue this unit's credentials" };
-      let content: Record<string, string>;
-      try {
-        content = this.model.getSecret({ id: uri }).getContent({ refresh: true });
-      } catch (e) {
-        if (!(e instanceof ModelError)) throw e;
-        throw new InterfaceDataError(
-          src,
-          "credentials",
-          "names a secret this unit cannot read (not granted to this relation?)",
-        );
-      }
+      const content = readGrantedSecret(this.model, uri, src, "credentials");
       const roleId = content[ROLE_ID_KEY];
       const roleSecretId = content[ROLE_SECRET_ID_KEY];
       if (!roleId || !roleSecretId) {

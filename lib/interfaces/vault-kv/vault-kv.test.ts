@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { CharmBase, type CharmContext } from "../../ops/charm.js";
 import type { CollectStatusEvent } from "../../ops/framework/juju-events.js";
 import { CharmMeta } from "../../ops/metadata.js";
+import { canonicalSecretId } from "../../ops/model/secret.js";
 import { ActiveStatus } from "../../ops/model/status.js";
 import {
   Context,
@@ -285,10 +286,6 @@ describe("VaultKvRequirer", () => {
 
 // ---- provider
 
-/** The URI a provider publishes for a secret of the State: `secret://<model uuid>/<id>`. */
-const published = (id: string): string =>
-  `secret://${"00000000-0000-4000-8000-000000000000"}/${id.replace(/^secret:/, "")}`;
-
 const attached: string[] = [];
 
 class VaultCharm extends CharmBase {
@@ -358,7 +355,7 @@ describe("VaultKvProvider", () => {
       remoteGrants: { 9: ["jimm"] },
       latestContent: { "role-id": "role-jimm/0" },
     });
-    expect(creds.n0).toBe(published(s0.id));
+    expect(creds.n0).toBe(s0.id);
     expect(bag.mount).toBe("charm-jimm-jimm");
     expect(schemaErrors("vault_kv/v0/provider.json", { app: bag })).toEqual([]);
     expect(leaks({ ...out, logs: provCtx.logs }, [ROLE_SECRET_ID])).toEqual([]);
@@ -380,6 +377,31 @@ describe("VaultKvProvider", () => {
     expect(provCtx.logs.map((l) => l.message).join()).toContain(
       '"egress_subnet" should be comma-separated CIDRs',
     );
+  });
+
+  it("keeps other units' entries, a short-form id of an older charm made canonical", async () => {
+    const rel = relation({
+      endpoint: "vault-kv",
+      id: 9,
+      remoteAppName: "jimm",
+      remoteAppData: { mount_suffix: "jimm" },
+      remoteUnitsData: { 0: { egress_subnet: "10.1.0.5/32", nonce: "n0" } },
+      localAppData: {
+        credentials: '{"gone": "secret:d0e5hort0000000000ab"}',
+        vault_url: "https://10.152.183.20:8200",
+        ca_certificate: CA,
+        mount: "charm-jimm-jimm",
+      },
+    });
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    const creds = JSON.parse(out.relations[0]!.localAppData.credentials!) as Record<string, string>;
+    expect(creds).toEqual({
+      gone: canonicalSecretId("secret:d0e5hort0000000000ab", out.model.uuid),
+      n0: out.secrets[0]!.id,
+    });
   });
 
   it("removes a departed unit's secret", async () => {
