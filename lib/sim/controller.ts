@@ -41,6 +41,7 @@ import type {
   ModelState,
   ModelType,
   RelationState,
+  StatusHistoryEntry,
 } from "./model/types.js";
 import { emptyControllerState } from "./model/types.js";
 import { mustApp, mustModel, mustUnit, relationsOfApp, sideIndex, unitsOf } from "./model/view.js";
@@ -164,7 +165,16 @@ function nest(flat: Record<string, string>): Record<string, unknown> {
   return out;
 }
 
-/** The local controller (see the module documentation). */
+/**
+ * The local controller (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * const c = await Controller.create();
+ * await c.addModel("m");
+ * await c.destroy();
+ * ```
+ */
 export class Controller {
   private constructor(
     private readonly runtime: Runtime,
@@ -950,6 +960,45 @@ export class Controller {
   }
 
   /**
+   * Removes an offer (`juju remove-offer`); refused while relations use it, unless `force`,
+   * which removes those relations too.
+   *
+   * @example
+   * ```ts
+   * await c.removeOffer("db", "postgresql", { force: true });
+   * ```
+   */
+  async removeOffer(
+    modelName: string,
+    name: string,
+    options: { force?: boolean } = {},
+  ): Promise<void> {
+    const state = this.runtime.state;
+    const model = mustModel(state, modelName);
+    if (model.offers[name] === undefined) throw notFound(`offer ${goQuote(name)} not found`);
+    const used = state.relations.filter(
+      (r) =>
+        r.crossModel?.offerName === name && r.sides[r.crossModel.offerSide]?.model === modelName,
+    );
+    if (used.length > 0 && options.force !== true) {
+      throw new SimError(
+        "state",
+        `cannot remove offer ${goQuote(name)}: it has ${used.length} relation${used.length === 1 ? "" : "s"} (use force to remove them too)`,
+      );
+    }
+    await this.hold(async () => {
+      for (const rel of used) rel.life = "dying";
+      delete model.offers[name];
+      for (const other of Object.values(state.models)) {
+        for (const [alias, saas] of Object.entries(other.saas)) {
+          if (saas.offerModel === modelName && saas.offerName === name) delete other.saas[alias];
+        }
+      }
+      this.runtime.cleanupRelations();
+    });
+  }
+
+  /**
    * Consumes an offer into a model (`juju consume [admin/]model.offer [alias]`).
    *
    * @example
@@ -1296,6 +1345,21 @@ export class Controller {
    */
   showUnit(modelName: string, unitName: string): ShowUnitOutput {
     return showUnit(this.runtime.state, modelName, unitName);
+  }
+
+  /**
+   * A unit's status history, oldest first (`juju show-status-log`): workload statuses the charm
+   * set, and the agent's (`executing`, `idle`, `error`).
+   *
+   * @example
+   * ```ts
+   * c.statusLog("jaas", "demo/0").filter((e) => e.kind === "workload");
+   * ```
+   */
+  statusLog(modelName: string, unitName: string): StatusHistoryEntry[] {
+    return structuredClone(
+      mustUnit(mustModel(this.runtime.state, modelName), unitName).statusHistory,
+    );
   }
 
   /**

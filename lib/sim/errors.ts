@@ -16,7 +16,14 @@
 /** Kinds of refusal. */
 export type SimErrorCode = "not-found" | "already-exists" | "invalid" | "unsupported" | "state";
 
-/** A refused operation. */
+/**
+ * A refused operation.
+ *
+ * @example
+ * ```ts
+ * throw new SimError("state", `unit "a/0" is not in an error state`);
+ * ```
+ */
 export class SimError extends Error {
   constructor(
     readonly code: SimErrorCode,

@@ -12,7 +12,7 @@
  * await runtime.close();
  * ```
  */
-import { appendFileSync, mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Databag, LogRecord, NetworkData, StatusData } from "../jujuc/context.js";
 import type { HookToolServer } from "../jujuc/server.js";
@@ -107,10 +107,19 @@ export interface UnitErrorReport {
 }
 
 const MAX_LOG_ENTRIES = 5000;
+const MAX_HOOK_RECORDS = 100_000;
 const RETRY_BASE_MS = 5000;
 const RETRY_MAX_MS = 5 * 60 * 1000;
 
-/** The engine (see the module documentation). */
+/**
+ * The engine (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * const runtime = new Runtime(state, options, server, undefined, undefined);
+ * runtime.scheduler.kick();
+ * ```
+ */
 export class Runtime implements SchedulerHost, RunnerHost {
   readonly scheduler: Scheduler;
   readonly ids: IdSource;
@@ -199,7 +208,8 @@ export class Runtime implements SchedulerHost, RunnerHost {
     const dir = join(this.options.stateDir, "resources", model, app);
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${name}.json`);
-    writeFileSync(path, JSON.stringify({ registrypath: value, username: "", password: "" }));
+    const content = JSON.stringify({ registrypath: value, username: "", password: "" });
+    if (!existsFile(path, content)) writeFileSync(path, content);
     return path;
   }
 
@@ -494,6 +504,8 @@ export class Runtime implements SchedulerHost, RunnerHost {
         );
       }
       const durationMs = Date.now() - startedAt;
+      if (this.hooks.length >= MAX_HOOK_RECORDS)
+        this.hooks.splice(0, this.hooks.length - MAX_HOOK_RECORDS + 1);
       this.hooks.push({
         seq: ++this.seq,
         model: ref.model,
@@ -881,6 +893,14 @@ export class Runtime implements SchedulerHost, RunnerHost {
     this.actionWaiters.clear();
     await this.server.close().catch((e: unknown) => errors.push(e));
     if (errors.length > 0) throw errors[0];
+  }
+}
+
+function existsFile(path: string, content: string): boolean {
+  try {
+    return readFileSync(path, "utf8") === content;
+  } catch {
+    return false;
   }
 }
 

@@ -50,6 +50,11 @@ export type ShowUnitOutput = Record<
 
 /**
  * The `show-unit` output of one unit.
+ *
+ * @example
+ * ```ts
+ * showUnit(state, "jaas", "jimm/0")["jimm/0"]?.leader; // true
+ * ```
  */
 export function showUnit(
   state: ControllerState,

@@ -129,7 +129,14 @@ const SEVERITY: Record<string, number> = {
   unknown: 40,
 };
 
-/** Juju's role names in status output. */
+/**
+ * Juju's role names in status output.
+ *
+ * @example
+ * ```ts
+ * roleName("provides"); // "provider"
+ * ```
+ */
 export function roleName(role: EndpointRole): string {
   return role === "provides" ? "provider" : role === "requires" ? "requirer" : "peer";
 }
@@ -239,6 +246,11 @@ function applicationStatus(
 
 /**
  * The status of a model (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * modelStatus(state, "jaas", deps).model.type; // "caas"
+ * ```
  */
 export function modelStatus(
   state: ControllerState,

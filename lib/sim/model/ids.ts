@@ -15,7 +15,14 @@ import { randomBytes } from "node:crypto";
 import { encodeXid } from "../../jujuc/internal/secret-uri.js";
 import { SeededRandom } from "../uniter/random.js";
 
-/** Makes ids, randomly or from a seed. */
+/**
+ * Makes ids, randomly or from a seed.
+ *
+ * @example
+ * ```ts
+ * new IdSource(1).secretXid(); // the same id for seed 1
+ * ```
+ */
 export class IdSource {
   private readonly rng: SeededRandom | undefined;
   private counter = 0;

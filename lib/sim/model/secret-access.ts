@@ -41,7 +41,14 @@ export function secretRole(
   return isGranted(state, secretModel, secret, viewerModel, unit) ? "consumer" : undefined;
 }
 
-/** True when a grant of the secret reaches the unit. */
+/**
+ * True when a grant of the secret reaches the unit.
+ *
+ * @example
+ * ```ts
+ * isGranted(state, ownerModel, secret, "jaas", unit); // true when a grant names its app or unit
+ * ```
+ */
 export function isGranted(
   state: ControllerState,
   secretModel: ModelState,

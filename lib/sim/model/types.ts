@@ -23,7 +23,14 @@ import type {
 } from "../../jujuc/context.js";
 import type { EndpointRole } from "../../ops/metadata.js";
 
-/** Version of the persisted format. */
+/**
+ * Version of the persisted format.
+ *
+ * @example
+ * ```ts
+ * if (saved.version !== STATE_VERSION) throw new Error("old format");
+ * ```
+ */
 export const STATE_VERSION = 1;
 
 /** `alive`, or `dying` while the entity tears down. Dead entities are deleted. */

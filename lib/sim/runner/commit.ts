@@ -41,7 +41,14 @@ export interface CommitResult {
   storageAdded: string[];
 }
 
-/** Applies the difference between two bags to `target`; returns true when anything changed. */
+/**
+ * Applies the difference between two bags to `target`; returns true when anything changed.
+ *
+ * @example
+ * ```ts
+ * patchBag({ a: "1" }, { b: "2" }, bag); // bag loses "a", gains "b"
+ * ```
+ */
 export function patchBag(before: Databag, after: Databag, target: Databag): boolean {
   let changed = false;
   for (const [k, v] of Object.entries(after)) {
@@ -200,6 +207,11 @@ function commitSecrets(
 
 /**
  * Applies the hook's changes (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * commitHookContext(state, run, before, after, { meta, now: Date.now(), storageLocation });
+ * ```
  */
 export function commitHookContext(
   state: ControllerState,

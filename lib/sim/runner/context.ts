@@ -165,6 +165,12 @@ function secretData(
 
 /**
  * The hook context of `run`.
+ *
+ * @example
+ * ```ts
+ * const ctx = buildHookContext(state, run, deps);
+ * ctx.relations.map((r) => r.id); // the relations the agent knows
+ * ```
  */
 export function buildHookContext(
   state: ControllerState,

@@ -23,7 +23,15 @@ export interface ImmediateTarget {
   leaderSettings(settings: Databag): void;
 }
 
-/** Forwards the new entries of `ctx.immediate` to a target. */
+/**
+ * Forwards the new entries of `ctx.immediate` to a target.
+ *
+ * @example
+ * ```ts
+ * const applier = new ImmediateApplier(ctx, target);
+ * applier.apply(); // forwards new statuses, logs, …
+ * ```
+ */
 export class ImmediateApplier {
   private logs = 0;
   private unit = 0;

@@ -81,6 +81,11 @@ export function handlerFor(charmDir: string, dispatchPath: string): string | und
 
 /**
  * Starts the hook process (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * const { exitCode } = await startHookProcess({ charmDir, dispatchPath: "hooks/start", env, timeoutMs: 60_000 }).done;
+ * ```
  */
 export function startHookProcess(options: HookProcessOptions): HookProcess {
   const started = Date.now();

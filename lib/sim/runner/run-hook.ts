@@ -145,6 +145,11 @@ function envOptions(
 /**
  * Runs the hook of `run` (see the module documentation). Never throws for a failing charm: a
  * failure is a non-zero exit code in the outcome.
+ *
+ * @example
+ * ```ts
+ * const { outcome, before, after } = await runHook(host, run);
+ * ```
  */
 export async function runHook(host: RunnerHost, run: HookRun): Promise<HookExecution> {
   const model = mustModel(host.state, run.model);

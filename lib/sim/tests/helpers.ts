@@ -53,7 +53,14 @@ export function tempDir(prefix = "jsim-test-"): [string, () => void] {
   return [dir, () => rmSync(dir, { recursive: true, force: true })];
 }
 
-/** Fast, quiet defaults for tests. */
+/**
+ * Fast, quiet defaults for tests.
+ *
+ * @example
+ * ```ts
+ * await Controller.create({ ...TEST_OPTIONS, deterministic: { seed: 1 } });
+ * ```
+ */
 export const TEST_OPTIONS: ControllerOptions = {
   updateStatusIntervalMs: 0,
   timeScale: 0.005,

@@ -111,4 +111,24 @@ describe("secrets across applications", () => {
       });
     });
   }, 120_000);
+
+  it("secret-expired goes to the owner's leader, with the revision, once the expiry passes", async () => {
+    await withController({ deterministic: { seed: 23 } }, async (c) => {
+      await c.addModel("m");
+      await c.deploy("m", { charmDir: relay, scale: 2 });
+      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
+      const mark = lastSeq(c);
+      const created = await c.runAction("m", "relay/0", "expiring-secret", { expire: "1s" });
+      expect(created.status).toBe("completed");
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await c.settle({ timeoutMs: 30_000 })).errors).toEqual([]);
+      expect(hooksOf(c, "m", "relay/0", mark)).toEqual([
+        "action:expiring-secret",
+        "secret-expired",
+      ]);
+      expect(hooksOf(c, "m", "relay/1", mark)).toEqual([]);
+      const log = c.unitLog("m", "relay/0").map((l) => l.message);
+      expect(log).toContain("secret expiring revision 1 expired");
+    });
+  }, 60_000);
 });

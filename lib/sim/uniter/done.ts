@@ -85,6 +85,11 @@ function relationDone(state: ControllerState, unit: UnitState, run: HookRun): vo
 /**
  * Records `run` as done. The caller then applies what only the controller can do (removing a
  * removed unit, completing an action).
+ *
+ * @example
+ * ```ts
+ * markDone(state, { model: "m", unit: "a/0", info: { kind: "install" }, observed, startedAt }, Date.now());
+ * ```
  */
 export function markDone(state: ControllerState, run: HookRun, now: number): void {
   const model = mustModel(state, run.model);

@@ -41,7 +41,14 @@ export interface ResolverOptions {
   inError: boolean;
 }
 
-/** The next relation hook of a live relation the agent knows, if any. */
+/**
+ * The next relation hook of a live relation the agent knows, if any.
+ *
+ * @example
+ * ```ts
+ * nextRelationHook(agent.relations["3"]!, observed.relations[0]!); // { kind: "relation-joined", … }
+ * ```
+ */
 export function nextRelationHook(
   local: AgentState["relations"][string],
   remote: ObservedRelation,
@@ -115,6 +122,11 @@ function dyingHook(agent: AgentState, observed: Observed, self: string): HookInf
 /**
  * The next hook of a unit, or undefined when it has nothing to do (see the module
  * documentation for the order).
+ *
+ * @example
+ * ```ts
+ * nextHook(newAgentState(), observed, options, "demo/0"); // { kind: "install" }
+ * ```
  */
 export function nextHook(
   agent: AgentState,

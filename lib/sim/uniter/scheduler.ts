@@ -43,7 +43,15 @@ export interface SchedulerOptions {
 
 const key = (r: UnitRef): string => `${r.model}:${r.unit}`;
 
-/** The unit agents' scheduler (see the module documentation). */
+/**
+ * The unit agents' scheduler (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * const scheduler = new Scheduler(host, { maxParallel: 2, seed: 7 });
+ * scheduler.kick();
+ * ```
+ */
 export class Scheduler {
   private readonly running = new Map<string, Promise<void>>();
   private readonly rng: SeededRandom | undefined;

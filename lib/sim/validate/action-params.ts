@@ -23,7 +23,14 @@ type Schema = Record<string, unknown>;
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Go's `json.Marshal` of a value: map keys sorted, no spaces. */
+/**
+ * Go's `json.Marshal` of a value: map keys sorted, no spaces.
+ *
+ * @example
+ * ```ts
+ * goJson({ b: 1, a: "x" }); // '{"a":"x","b":1}'
+ * ```
+ */
 export function goJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(goJson).join(",")}]`;
   if (isObject(value)) {

@@ -46,7 +46,14 @@ export function parseEndpointArg(arg: string): { app: string; endpoint?: string 
   return { app: arg.slice(0, i), endpoint: arg.slice(i + 1) };
 }
 
-/** `app:endpoint`. */
+/**
+ * `app:endpoint`.
+ *
+ * @example
+ * ```ts
+ * endpointString({ app: "mysql", name: "db", role: "provides", interface: "mysql" }); // "mysql:db"
+ * ```
+ */
 export function endpointString(ep: AppEndpoint): string {
   return `${ep.app}:${ep.name}`;
 }
@@ -73,7 +80,14 @@ export function relationKey(eps: readonly AppEndpoint[]): string {
     .join(" ");
 }
 
-/** Juju's `Endpoint.CanRelateTo`. */
+/**
+ * Juju's `Endpoint.CanRelateTo`.
+ *
+ * @example
+ * ```ts
+ * canRelate(wordpressDb, mysqlServer); // true: same interface, requires with provides
+ * ```
+ */
 export function canRelate(a: AppEndpoint, b: AppEndpoint): boolean {
   if (a.app === b.app || a.interface !== b.interface) return false;
   if (a.role === "peers" || b.role === "peers") return false;
@@ -104,6 +118,11 @@ function describe(ep: AppEndpoint): string {
 /**
  * Picks the two endpoints `integrate <a> <b>` means. Throws a {@link SimError}: unknown
  * application or endpoint (`not-found`); no candidate or several (`invalid`).
+ *
+ * @example
+ * ```ts
+ * const [requirer, provider] = inferEndpoints("wordpress", "mysql", lookup);
+ * ```
  */
 export function inferEndpoints(
   a: string,

@@ -9,6 +9,7 @@ import {
   type CollectStatusEvent,
   type RelationEvent,
   type SecretChangedEvent,
+  type SecretExpiredEvent,
   type SecretRemoveEvent,
   SecretNotFoundError,
 } from "../../../../ops/index.js";
@@ -41,6 +42,16 @@ export class RelayCharm extends CharmBase {
       this.unit.setWorkloadVersion(String(e.params.version)),
     );
     this.observe(this.on.action("remote-model"), this.onRemoteModel);
+    this.observe(this.on.action("expiring-secret"), (e: ActionEvent) => {
+      const secret = this.app.addSecret(
+        { token: "short-lived" },
+        { label: "expiring", expire: String(e.params.expire) },
+      );
+      e.setResults({ id: secret.id ?? "" });
+    });
+    this.observe(this.on.secretExpired, (e: SecretExpiredEvent) =>
+      this.log.info(`secret ${e.secret.label ?? "?"} revision ${e.revision ?? "?"} expired`),
+    );
     this.observe(this.on.collectUnitStatus, (e: CollectStatusEvent) =>
       e.addStatus(new ActiveStatus("ready")),
     );
