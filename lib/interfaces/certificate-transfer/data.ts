@@ -17,7 +17,7 @@ import {
   fieldString,
   isStringArray,
 } from "../common/databag.js";
-import { pyJsonDumps } from "../tls-certificates/python-json.js";
+import { pyJsonDumps } from "../common/python-json.js";
 
 /**
  * The interface name in metadata and in error messages.

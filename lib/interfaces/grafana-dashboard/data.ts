@@ -20,7 +20,7 @@
  */
 import { createHash } from "node:crypto";
 import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
-import { type PyJson, pyJsonDumps } from "../prometheus-scrape/py-json.js";
+import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 
 /**
  * The interface name.

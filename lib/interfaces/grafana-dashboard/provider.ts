@@ -23,7 +23,7 @@ import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
-import { type PyJson, asPyJson, pyJsonDumps } from "../prometheus-scrape/py-json.js";
+import { type PyJson, asPyJson, pyJsonDumps } from "../common/python-json.js";
 import {
   type Dashboard,
   type DashboardTemplate,

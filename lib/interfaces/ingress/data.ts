@@ -22,7 +22,7 @@
  */
 import { type DataSource, InterfaceDataError, isObject } from "../common/databag.js";
 import { isIp } from "../prometheus-scrape/data.js";
-import { type PyJson, pyJsonDumps } from "../prometheus-scrape/py-json.js";
+import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 
 /**
  * The interface name.

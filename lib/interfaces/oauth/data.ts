@@ -18,7 +18,7 @@
  * ```
  */
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
-import { pyJsonDumps } from "../prometheus-scrape/py-json.js";
+import { pyJsonDumps, pyJsonLoadsOrRaw } from "../common/python-json.js";
 
 /**
  * The interface name.
@@ -220,15 +220,6 @@ export interface ProviderData extends ProviderInfo {
   clientSecretId?: string;
 }
 
-/** A value as Python's `_load_data` sees it: JSON when it parses, else the raw string. */
-function pyLoad(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
-}
-
 function pyString(
   bag: Readonly<Record<string, string>>,
   key: string,
@@ -240,7 +231,7 @@ function pyString(
     if (required) throw new InterfaceDataError(src, key, "is missing");
     return undefined;
   }
-  const v = pyLoad(raw);
+  const v = pyJsonLoadsOrRaw(raw);
   if (typeof v !== "string") {
     throw new InterfaceDataError(src, key, `should be a string, got JSON ${typeof v}`);
   }
@@ -254,7 +245,7 @@ function pyStringList(
 ): string[] | undefined {
   const raw = bag[key];
   if (raw === undefined || raw === "") return undefined;
-  const v = pyLoad(raw);
+  const v = pyJsonLoadsOrRaw(raw);
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
     throw new InterfaceDataError(src, key, "should be a JSON list of strings");
   }

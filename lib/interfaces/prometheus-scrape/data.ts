@@ -11,7 +11,7 @@
  * ```
  */
 import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
-import { type PyJson, pyJsonDumps } from "./py-json.js";
+import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 import type { RuleFile } from "./rules.js";
 import type { JujuTopology } from "./topology.js";
 

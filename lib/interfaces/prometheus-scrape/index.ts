@@ -12,5 +12,5 @@ export * from "./data.js";
 export * from "./provider.js";
 export * from "./rules.js";
 export * from "./topology.js";
-export * from "./py-json.js";
+export * from "../common/python-json.js";
 export { injectLabelMatchers } from "./label-injector.js";

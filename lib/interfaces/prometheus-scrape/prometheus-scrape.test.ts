@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +16,6 @@ import {
   genericAlertGroups,
   injectLabelMatchers,
   parseRequirerEvent,
-  pyJsonDumps,
   renderProviderAppData,
   sanitizeJob,
   unitAddress,
@@ -73,33 +71,6 @@ const META = CharmMeta.fromDocuments({
 });
 
 const MODEL = { name: "jimm-model", uuid: UUID, type: "kubernetes" as const };
-
-describe("Python-compatible JSON", () => {
-  it("spells values exactly as json.dumps does", () => {
-    const value = {
-      s: 'quote " backslash \\ tab \t é ✓ 😀 \u007f',
-      n: [0, -3, 1.5, 0.1, 1e-5, 1e16, 2.5e-7, 123456789012345.6],
-      b: [true, false, null],
-      nested: { z: {}, a: [] },
-    };
-    const py = spawnSync(
-      "python3",
-      ["-c", "import json,sys; print(json.dumps(json.loads(sys.stdin.read())), end='')"],
-      { input: JSON.stringify(value), encoding: "utf8" },
-    );
-    expect(py.status).toBe(0);
-    expect(pyJsonDumps(value)).toBe(py.stdout);
-    const sorted = spawnSync(
-      "python3",
-      [
-        "-c",
-        "import json,sys; print(json.dumps(json.loads(sys.stdin.read()), sort_keys=True), end='')",
-      ],
-      { input: JSON.stringify(value), encoding: "utf8" },
-    );
-    expect(pyJsonDumps(value, { sortKeys: true })).toBe(sorted.stdout);
-  });
-});
 
 describe("topology", () => {
   it("matches cos-lib's identifier and label dicts", () => {

@@ -16,7 +16,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join, relative, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { type PyJson, asPyJson } from "./py-json.js";
+import { type PyJson, asPyJson } from "../common/python-json.js";
 import { type QueryType, injectLabelMatchers } from "./label-injector.js";
 import type { JujuTopology } from "./topology.js";
 

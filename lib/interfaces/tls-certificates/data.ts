@@ -21,7 +21,7 @@ import {
   isObject,
   isStringArray,
 } from "../common/databag.js";
-import { type PyJson, pyJsonDumps } from "./python-json.js";
+import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 
 /**
  * The interface name in metadata and in error messages.

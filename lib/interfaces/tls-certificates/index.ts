@@ -12,4 +12,4 @@ export * from "./data.js";
 export * from "./requirer.js";
 export * from "./provider.js";
 export * from "./x509.js";
-export { pyJsonDumps } from "./python-json.js";
+export { pyJsonDumps } from "../common/python-json.js";

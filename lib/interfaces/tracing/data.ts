@@ -11,7 +11,7 @@
  * ```
  */
 import { type DataSource, InterfaceDataError, isObject } from "../common/databag.js";
-import { pyJsonDumps } from "../prometheus-scrape/py-json.js";
+import { pyJsonDumps } from "../common/python-json.js";
 
 /**
  * The interface name.

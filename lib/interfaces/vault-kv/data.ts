@@ -18,7 +18,7 @@ import {
   fieldString,
   isStringMap,
 } from "../common/databag.js";
-import { pyJsonDumps } from "../tls-certificates/python-json.js";
+import { pyJsonDumps } from "../common/python-json.js";
 
 /**
  * The interface name in metadata and in error messages (`vault-kv`, with a hyphen).
