@@ -244,6 +244,12 @@ export interface HookContextData {
   resources: Record<string, string>;
   /** Unit name to status, for `goal-state` (planned units). */
   goalUnits: Record<string, "active" | "waiting" | "dying">;
+  /**
+   * When each `goal-state` entry (unit, or related application) last changed status, as an
+   * RFC 3339 time. Juju always prints a `since` (ops requires it); entries missing here get the
+   * time of the call.
+   */
+  goalSince?: Record<string, string>;
   action?: ActionData;
   /** Whether the application was deployed with `--trust` (for `credential-get`). */
   trusted: boolean;

@@ -112,15 +112,34 @@ describe("goal-state", () => {
     const ctx = newHookContextData({
       unitName: "a/0",
       goalUnits: { "a/0": "active", "a/1": "waiting" },
+      goalSince: {
+        "a/0": "2026-11-26T22:48:41.250Z",
+        "a/1": "2026-11-26T22:50:00Z",
+        pg: "2026-11-26T21:00:00Z",
+        "pg/0": "2026-11-26T21:00:05Z",
+      },
       relations: [
         newRelationData({ id: 1, endpoint: "peers", peer: true, remoteApp: "a" }),
         newRelationData({ id: 2, endpoint: "db", remoteApp: "pg", remoteUnits: { "pg/0": {} } }),
       ],
     });
     expect(run(ctx, "goal-state", "--format=json").stdout).toBe(
-      '{"units":{"a/0":{"status":"active"},"a/1":{"status":"waiting"}},"relations":{"db":{"pg":{"status":"joined"},"pg/0":{"status":"active"}},"peers":{"a/1":{"status":"waiting"}}}}\n',
+      '{"units":{"a/0":{"status":"active","since":"2026-11-26 22:48:41Z"},"a/1":{"status":"waiting","since":"2026-11-26 22:50:00Z"}},"relations":{"db":{"pg":{"status":"joined","since":"2026-11-26 21:00:00Z"},"pg/0":{"status":"active","since":"2026-11-26 21:00:05Z"}},"peers":{"a/1":{"status":"waiting","since":"2026-11-26 22:50:00Z"}}}}\n',
     );
-    expect(run(ctx, "goal-state").stdout).toMatch(/^units:\n {2}a\/0:\n {4}status: active\n/);
+    expect(run(ctx, "goal-state").stdout).toMatch(
+      /^units:\n {2}a\/0:\n {4}status: active\n {4}since: "2026-11-26 22:48:41Z"\n/,
+    );
+  });
+
+  it("always prints since, as ops requires: the time of the call when the context has none", () => {
+    const ctx = newHookContextData({ unitName: "a/0", goalUnits: { "a/0": "active" } });
+    const before = Date.now();
+    const out = JSON.parse(run(ctx, "goal-state", "--format=json").stdout) as {
+      units: Record<string, { status: string; since: string }>;
+    };
+    const since = out.units["a/0"]?.since ?? "";
+    expect(since).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/);
+    expect(Date.parse(since.replace(" ", "T"))).toBeGreaterThan(before - 2000);
   });
 });
 
