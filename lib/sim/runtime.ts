@@ -743,6 +743,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
     unit.life = "dying";
     unit.workloadEvents = [];
     unit.agent.queue = [];
+    delete unit.replacePod;
     leaveScopes(this.state, modelName, unitName);
     this.scheduler.kick();
   }
