@@ -127,7 +127,7 @@ describe("hook tools through the shim and the socket server", () => {
     expect((await tool("relation-set", ["--file", "settings.yaml"])).exitCode).toBe(0);
     expect(ctx.relations[0]?.localUnitData["from-file"]).toBe("yes");
     expect((await tool("secret-add", ["--owner", "unit", "key#file=settings.yaml"])).stdout).toBe(
-      "secret:cs1ir5ipgbgs73c6bng0\n",
+      `secret://${ctx.modelUuid}/cs1ir5ipgbgs73c6bng0\n`,
     );
   });
 

@@ -92,7 +92,8 @@ describe("secret-add", () => {
       "password=s3cret",
       "api-key#base64=YWJj",
     ]);
-    expect(result).toEqual({ stdout: `secret:${XID}\n`, stderr: "", exitCode: 0 });
+    // Juju prints the URI with the model's UUID (ops keeps it as Secret.id).
+    expect(result).toEqual({ stdout: `secret://${MODEL}/${XID}\n`, stderr: "", exitCode: 0 });
     expect(ctx.secrets.at(-1)).toEqual({
       id: `secret:${XID}`,
       modelUuid: MODEL,

@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * runTool(ctx, "secret-add", ["--label", "db", "password=s3cret"]).stdout; // "secret:<xid>\n"
+ * runTool(ctx, "secret-add", ["--label", "db", "password=s3cret"]).stdout; // "secret://<model-uuid>/<xid>\n"
  * runTool(ctx, "secret-info-get", ["--format=json", "--label", "db"]);
  * ```
  */
@@ -84,7 +84,9 @@ export const secretAdd: ToolDefinition = {
     };
     applyMetadata(secret, upsert);
     ctx.secrets.push(secret);
-    inv.stdout += shortSecretUri(xid) + "\n";
+    // Juju makes the URI with the model's UUID as its source and prints it whole
+    // (`uri.String()`): `secret://<model-uuid>/<xid>`, which is what ops keeps as `Secret.id`.
+    inv.stdout += `secret://${ctx.modelUuid}/${xid}\n`;
   },
 };
 
