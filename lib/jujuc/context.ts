@@ -112,6 +112,11 @@ export interface SecretData {
   /** RFC 3339 expiry time. */
   expire?: string;
   rotate?: RotatePolicy;
+  /**
+   * RFC 3339 time of the next rotation (Juju's `NextRotateTime`), which `secret-info-get` prints
+   * as `rotates`; absent when the secret does not rotate.
+   */
+  nextRotate?: string;
   /** Revision number to content. Revisions start at 1. */
   revisions: Record<string, Record<string, string>>;
   latestRevision: number;

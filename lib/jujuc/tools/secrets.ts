@@ -219,6 +219,7 @@ export const secretInfoGet: ToolDefinition = {
       ["description", secret.description || undefined],
       ["rotation", secret.rotate || undefined],
       ["expiry", secret.expire || undefined],
+      ["rotates", secret.nextRotate || undefined],
       ["access", access.length > 0 ? access : undefined],
     ]);
     out.write(inv, { [secretXid(secret.id)]: info });
