@@ -6,7 +6,7 @@ import type { CollectStatusEvent } from "../../ops/framework/juju-events.js";
 import { CharmMeta } from "../../ops/metadata.js";
 import { ActiveStatus } from "../../ops/model/status.js";
 import { Context, type RelationState, relation, state } from "../../testing/index.js";
-import { schemaErrors, withoutJujuKeys } from "../tls-certificates/schema-check.js";
+import { schemaErrors, withoutJujuKeys } from "../common/schema-check.js";
 import {
   type CertificatesAvailableEvent,
   CertificateTransferProvider,

@@ -1,23 +1,32 @@
 /**
- * Test support for the interface libraries: validates the databags we write against the
- * published relation-interface JSON schemas (`shared/interface-schemas`, next to the repository),
- * and checks that no secret value leaked into a databag or a log line.
+ * Test support for the interface libraries (not shipped in charms): validates the databags we
+ * write against the published relation-interface JSON schemas (`shared/interface-schemas`, next to
+ * the repository), and finds secret values that leaked into a databag, a log line or a status.
  *
- * The generated schemas describe the *decoded* bag: a `Json[...]` field is `type: string` with
- * `contentMediaType: application/json` and a `contentSchema`, which ajv ignores. So fields with a
- * `contentSchema` are decoded and checked against it; fields the schema types as arrays, objects,
- * integers or booleans without a `contentSchema` (pydantic models that the library json-encodes
- * field by field) are decoded first too.
+ * Two kinds of schema are published:
+ *
+ * - Generated (pydantic) schemas, with `app`/`unit` properties, describe the *decoded* bag: a
+ *   `Json[...]` field is `type: string` with `contentMediaType: application/json` and a
+ *   `contentSchema`, which ajv ignores. So fields with a `contentSchema` are decoded and checked
+ *   against it; fields the schema types as arrays, objects, integers or booleans without a
+ *   `contentSchema` (pydantic models that the library json-encodes field by field) are decoded
+ *   first too. Each bag given is checked against its side; a side not given is not checked.
+ * - Hand-written draft-07 schemas (oauth), with `application-data`/`related-units`, describe the
+ *   app bag after the Python library's `json.loads`-or-raw decoding, which is applied first.
+ *
+ * Juju's own unit keys (`ingress-address`, …) are never described by a schema and are left out.
  *
  * @example
  * ```ts
- * const errors = schemaErrors("openfga/v1/provider.json", { app: bag });
- * expect(errors).toEqual([]);
+ * expect(schemaErrors("openfga/v1/provider.json", { app: bag })).toEqual([]);
+ * expect(leaks({ ...out, logs: ctx.logs }, [password])).toEqual([]);
  * ```
  */
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { pyJsonLoadsOrRaw } from "./python-json.js";
 
 /**
  * `shared/interface-schemas`, resolved from this file: `<repo>/../shared/interface-schemas`.
@@ -47,6 +56,13 @@ type Schema = { [k: string]: Json };
 const isSchema = (v: Json | undefined): v is Schema =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** A validator with the formats (`uri`, …) the published schemas use. */
+function newAjv(): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  (addFormatsModule as unknown as (a: Ajv) => void)(ajv);
+  return ajv;
+}
+
 function resolve(root: Schema, s: Schema): Schema {
   const ref = s.$ref;
   if (typeof ref === "string" && ref.startsWith("#/")) {
@@ -69,7 +85,7 @@ function resolve(root: Schema, s: Schema): Schema {
 function decodeBag(
   root: Schema,
   bagSchema: Schema,
-  bag: Record<string, string>,
+  bag: Readonly<Record<string, string>>,
 ): { schema: Schema; data: Record<string, Json> } {
   const props = isSchema(bagSchema.properties) ? bagSchema.properties : {};
   const newProps: Schema = {};
@@ -85,44 +101,57 @@ function decodeBag(
         ? p
         : undefined;
     newProps[k] = isSchema(content) ? content : p;
-    if (decodeAs && bag[k] !== undefined) {
+    const raw = bag[k];
+    if (decodeAs && raw !== undefined) {
       try {
-        data[k] = JSON.parse(bag[k]) as Json;
+        data[k] = JSON.parse(raw) as Json;
       } catch {
-        data[k] = bag[k]; // left as text: the schema reports the type mismatch
+        data[k] = raw; // left as text: the schema reports the type mismatch
       }
     }
   }
   return { schema: { ...bagSchema, properties: newProps }, data };
 }
 
+/** A hand-written schema: the app bag as the Python library decodes it, no unit bags. */
+function handWrittenErrors(root: Schema, app: Readonly<Record<string, string>>): string[] {
+  const appData: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(app)) appData[k] = pyJsonLoadsOrRaw(v);
+  const validate = newAjv().compile(root);
+  if (validate({ "application-data": appData, "related-units": {} })) return [];
+  return (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message ?? ""}`.trim());
+}
+
 /**
  * Errors (empty when valid) of the bags we wrote against `<interface>/<version>/<side>.json`.
- * Pass only the bags this side writes; a `unit` or `app` the schema requires but that is not
- * given is not checked.
+ * Pass only the bags this side writes, raw as written to Juju; a `unit` or `app` the schema
+ * requires but that is not given is not checked. `relax` may loosen the parsed schema first.
  *
  * @example
  * ```ts
  * expect(schemaErrors("vault_kv/v0/provider.json", { app: bag })).toEqual([]);
+ * expect(schemaErrors("ingress/v2/requirer.json", { app, unit })).toEqual([]);
  * ```
  */
 export function schemaErrors(
   file: string,
-  bags: { app?: Record<string, string>; unit?: Record<string, string> },
+  bags: { app?: Readonly<Record<string, string>>; unit?: Readonly<Record<string, string>> },
   opts: { relax?: (schema: Schema) => void } = {},
 ): string[] {
   const root = JSON.parse(readFileSync(`${SCHEMA_DIR}${file}`, "utf8")) as Schema;
   opts.relax?.(root);
-  const errors: string[] = [];
   const topProps = isSchema(root.properties) ? root.properties : {};
+  if ("application-data" in topProps) {
+    return bags.app === undefined ? [] : handWrittenErrors(root, withoutJujuKeys(bags.app));
+  }
+  const errors: string[] = [];
   for (const side of ["app", "unit"] as const) {
     const bag = bags[side];
     const p = topProps[side];
     if (bag === undefined || !isSchema(p)) continue;
     const bagSchema = resolve(root, p);
-    const { schema, data } = decodeBag(root, bagSchema, bag);
-    const ajv = new Ajv({ strict: false, allErrors: true });
-    const validate = ajv.compile({ ...schema, $defs: root.$defs ?? {} });
+    const { schema, data } = decodeBag(root, bagSchema, withoutJujuKeys(bag));
+    const validate = newAjv().compile({ ...schema, $defs: root.$defs ?? {} });
     if (!validate(data)) {
       for (const e of validate.errors ?? [])
         errors.push(`${side}${e.instancePath} ${e.message ?? ""}`.trim());
@@ -131,8 +160,15 @@ export function schemaErrors(
   return errors;
 }
 
+/** Juju's own unit keys, which no schema describes. */
+const JUJU_KEYS: ReadonlySet<string> = new Set([
+  "private-address",
+  "ingress-address",
+  "egress-subnets",
+]);
+
 /**
- * Juju's own unit keys, which no schema describes.
+ * A bag without Juju's own unit keys, which no schema describes.
  *
  * @example
  * ```ts
@@ -141,9 +177,7 @@ export function schemaErrors(
  */
 export function withoutJujuKeys(bag: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(bag)) {
-    if (!["private-address", "ingress-address", "egress-subnets"].includes(k)) out[k] = v;
-  }
+  for (const [k, v] of Object.entries(bag)) if (!JUJU_KEYS.has(k)) out[k] = v;
   return out;
 }
 

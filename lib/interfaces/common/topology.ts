@@ -1,7 +1,8 @@
 /**
  * Juju topology: the model, model UUID, application, unit and charm that telemetry comes from,
  * in the shapes the COS libraries (cos-lib `JujuTopology`) put it on the wire and in labels.
- * Shared by prometheus_scrape, loki_push_api and grafana_dashboard.
+ * Shared by prometheus_scrape (`scrape_metadata`, rule labels), loki_push_api (`metadata`, log
+ * labels) and grafana_dashboard (`juju_topology`, without the charm name).
  *
  * @example
  * ```ts
@@ -86,27 +87,16 @@ export class JujuTopology {
    * `juju_charm` (empty values left out; never the unit).
    */
   get labelMatcherDict(): Record<string, string> {
-    const out: Record<string, string> = {};
-    const entries: [string, string][] = [
-      ["juju_model", this.model],
-      ["juju_model_uuid", this.modelUuid],
-      ["juju_application", this.application],
-      ["juju_charm", this.charmName],
-    ];
-    for (const [k, v] of entries) if (v) out[k] = v;
-    return out;
+    return { ...this.alertExpressionDict, ...nonEmpty([["juju_charm", this.charmName]]) };
   }
 
   /** The labels injected in alert expressions: model, model UUID and application. */
   get alertExpressionDict(): Record<string, string> {
-    const out: Record<string, string> = {};
-    const entries: [string, string][] = [
+    return nonEmpty([
       ["juju_model", this.model],
       ["juju_model_uuid", this.modelUuid],
       ["juju_application", this.application],
-    ];
-    for (const [k, v] of entries) if (v) out[k] = v;
-    return out;
+    ]);
   }
 
   /** `juju_model="m", juju_model_uuid="…", …` as a PromQL/LogQL matcher list. */
@@ -117,22 +107,9 @@ export class JujuTopology {
   }
 }
 
-/**
- * The pod FQDN of a unit of a Kubernetes sidecar charm, as Python's `socket.getfqdn()` returns it
- * in the pod: `<app>-<n>.<app>-endpoints.<model>.svc.cluster.local`.
- *
- * @example
- * ```ts
- * podFqdn("jimm/0", "jimm-model"); // "jimm-0.jimm-endpoints.jimm-model.svc.cluster.local"
- * ```
- */
-export function podFqdn(
-  unitName: string,
-  modelName: string,
-  clusterDomain = "cluster.local",
-): string {
-  const slash = unitName.indexOf("/");
-  const app = unitName.slice(0, slash);
-  const n = unitName.slice(slash + 1);
-  return `${app}-${n}.${app}-endpoints.${modelName}.svc.${clusterDomain}`;
+/** The entries with a non-empty value, as a dict in their order. */
+function nonEmpty(entries: readonly (readonly [string, string])[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of entries) if (v) out[k] = v;
+  return out;
 }

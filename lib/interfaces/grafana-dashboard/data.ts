@@ -21,6 +21,7 @@
 import { createHash } from "node:crypto";
 import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
 import { type PyJson, pyJsonDumps } from "../common/python-json.js";
+import type { JujuTopology } from "../common/topology.js";
 
 /**
  * The interface name.
@@ -166,6 +167,20 @@ export interface TemplateTopology {
   application: string;
   unit: string;
   [key: string]: string;
+}
+
+/**
+ * The template topology of a Juju topology: its wire dict without the charm name, as the Python
+ * library writes `juju_topology`.
+ *
+ * @example
+ * ```ts
+ * templateTopology(JujuTopology.fromModel(this.model, this.meta.name)); // { model, model_uuid, application, unit }
+ * ```
+ */
+export function templateTopology(topology: JujuTopology): TemplateTopology {
+  const { charm_name: _charmName, ...rest } = topology.asDict();
+  return rest;
 }
 
 /**

@@ -24,6 +24,7 @@ import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js
 import type { Relation } from "../../ops/model/relation.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
 import { type PyJson, asPyJson, pyJsonDumps } from "../common/python-json.js";
+import { JujuTopology } from "../common/topology.js";
 import {
   type Dashboard,
   type DashboardTemplate,
@@ -36,6 +37,7 @@ import {
   parseDashboards,
   prepareDashboard,
   renderDashboards,
+  templateTopology,
 } from "./data.js";
 
 /**
@@ -158,12 +160,7 @@ export class GrafanaDashboardProvider extends CharmObject {
   }
 
   private get topology(): TemplateTopology {
-    return {
-      model: this.model.name,
-      model_uuid: this.model.uuid,
-      application: this.model.app.name,
-      unit: this.model.unit.name,
-    };
+    return templateTopology(JujuTopology.fromModel(this.model, this.charmName));
   }
 
   private get dashboardsPath(): string {

@@ -21,7 +21,7 @@
  * ```
  */
 import { type DataSource, InterfaceDataError, isObject } from "../common/databag.js";
-import { isIp } from "../prometheus-scrape/data.js";
+import { isIp } from "../common/network.js";
 import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 
 /**

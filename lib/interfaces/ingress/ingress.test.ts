@@ -6,7 +6,7 @@ import { ActiveStatus, BlockedStatus, WaitingStatus } from "../../ops/model/stat
 import { Context } from "../../testing/context.js";
 import { network, relation, state } from "../../testing/state.js";
 import { InterfaceDataError } from "../common/databag.js";
-import { checkBags } from "../prometheus-scrape/test-support.js";
+import { schemaErrors } from "../common/schema-check.js";
 import {
   IngressConfigError,
   type IngressReadyEvent,
@@ -175,7 +175,7 @@ describe("IngressRequirer", () => {
       ip: '"10.1.2.3"',
     });
     expect(
-      checkBags("ingress/v2/requirer.json", { app: r.localAppData, unit: r.localUnitData }),
+      schemaErrors("ingress/v2/requirer.json", { app: r.localAppData, unit: r.localUnitData }),
     ).toEqual([]);
     expect(out.unitStatus).toEqual({ status: "waiting", message: "waiting for ingress" });
   });
@@ -225,7 +225,7 @@ describe("IngressRequirer", () => {
       message: "http://10.0.0.5/jimm-model-jimm",
     });
     const provider = { app: rel.remoteAppData };
-    expect(checkBags("ingress/v2/provider.json", provider)).toEqual([]);
+    expect(schemaErrors("ingress/v2/provider.json", provider)).toEqual([]);
     // The same URL again: no second ready.
     await c.run(c.on.relationChanged(rel), out);
     expect(c.emittedEvents).not.toContain("ready");

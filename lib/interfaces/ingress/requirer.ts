@@ -19,7 +19,7 @@ import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/
 import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
-import { podFqdn } from "../prometheus-scrape/topology.js";
+import { podFqdn } from "../common/network.js";
 import {
   INTERFACE,
   type IngressHealthCheck,

@@ -19,7 +19,7 @@ import type { LogTargetSpec } from "../../pebble/layer.js";
 import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
 import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 import type { RuleFile } from "../prometheus-scrape/rules.js";
-import type { JujuTopology } from "../prometheus-scrape/topology.js";
+import type { JujuTopology } from "../common/topology.js";
 
 /**
  * The interface name.

@@ -7,7 +7,7 @@ import { type Layer, combineLayers, validatePlan } from "../../pebble/layer.js";
 import { Context } from "../../testing/context.js";
 import { container, relation, state } from "../../testing/state.js";
 import { InterfaceDataError } from "../common/databag.js";
-import { JujuTopology } from "../prometheus-scrape/topology.js";
+import { JujuTopology } from "../common/topology.js";
 import {
   LokiPushApiRequirer,
   jujuSupportsLogForwarding,

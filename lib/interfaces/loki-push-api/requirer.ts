@@ -21,7 +21,7 @@ import type { Relation } from "../../ops/model/relation.js";
 import type { LogTargetSpec } from "../../pebble/layer.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
 import { AlertRules } from "../prometheus-scrape/rules.js";
-import { JujuTopology } from "../prometheus-scrape/topology.js";
+import { JujuTopology } from "../common/topology.js";
 import { INTERFACE, lokiLogTargets, parseEndpoint, renderRequirerAppData } from "./data.js";
 
 /**

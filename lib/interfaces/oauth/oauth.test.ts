@@ -6,7 +6,7 @@ import { ActiveStatus, BlockedStatus, WaitingStatus } from "../../ops/model/stat
 import { Context } from "../../testing/context.js";
 import { type State, relation, secret, state } from "../../testing/state.js";
 import { InterfaceDataError } from "../common/databag.js";
-import { checkBags, findSecret } from "../prometheus-scrape/test-support.js";
+import { leaks, schemaErrors } from "../common/schema-check.js";
 import {
   type ClientConfig,
   ClientConfigError,
@@ -149,7 +149,7 @@ describe("oauth data", () => {
       audience: "[]",
       token_endpoint_auth_method: "client_secret_post",
     });
-    expect(checkBags("oauth/v0/requirer.json", { app: renderClientConfig(CONFIG) })).toEqual([]);
+    expect(schemaErrors("oauth/v0/requirer.json", { app: renderClientConfig(CONFIG) })).toEqual([]);
   });
 
   it("validates the client config like ClientConfig.validate", () => {
@@ -178,7 +178,7 @@ describe("oauth data", () => {
       ca_chain: '["-----BEGIN CERTIFICATE-----\\nX\\n-----END CERTIFICATE-----"]',
       groups: "groups",
     });
-    expect(checkBags("oauth/v0/provider.json", { app: bag })).toEqual([]);
+    expect(schemaErrors("oauth/v0/provider.json", { app: bag })).toEqual([]);
     expect(parseProviderData(bag, SRC)).toMatchObject({
       issuerUrl: "https://iam.example.com",
       jwtAccessToken: true,
@@ -255,13 +255,7 @@ describe("OAuthRequirer", () => {
       status: "active",
       message: "client-1 at https://iam.example.com",
     });
-    const r = out.relations[0]!;
-    expect(
-      findSecret(CLIENT_SECRET, {
-        bags: [r.localAppData, r.localUnitData],
-        logs: c.logs.map((l) => l.message),
-      }),
-    ).toEqual([]);
+    expect(leaks({ ...out, logs: c.logs }, [CLIENT_SECRET])).toEqual([]);
     expect(out.unitStatus.message).not.toContain(CLIENT_SECRET);
   });
 
@@ -360,10 +354,8 @@ describe("OAuthProvider", () => {
     const bag = out.relations[0]!.localAppData;
     expect(bag.client_id).toBe("client-1");
     expect(bag.client_secret_id).toBe(created!.id);
-    expect(checkBags("oauth/v0/provider.json", { app: bag })).toEqual([]);
-    expect(findSecret(CLIENT_SECRET, { bags: [bag], logs: c.logs.map((l) => l.message) })).toEqual(
-      [],
-    );
+    expect(schemaErrors("oauth/v0/provider.json", { app: bag })).toEqual([]);
+    expect(leaks({ ...out, logs: c.logs }, [CLIENT_SECRET])).toEqual([]);
   });
 
   it("emits client_changed once the client exists", async () => {

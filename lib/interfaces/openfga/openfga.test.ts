@@ -8,7 +8,7 @@ import { canonicalSecretId } from "../../ops/model/secret.js";
 import { ActiveStatus } from "../../ops/model/status.js";
 import { Context, type RelationState, relation, secret, state } from "../../testing/index.js";
 import { InterfaceDataError } from "../common/databag.js";
-import { leaks, schemaErrors } from "../tls-certificates/schema-check.js";
+import { leaks, schemaErrors } from "../common/schema-check.js";
 import {
   OpenFgaProvider,
   OpenFgaRequirer,

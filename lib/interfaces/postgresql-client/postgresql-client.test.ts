@@ -16,7 +16,7 @@ import {
   state,
 } from "../../testing/index.js";
 import { InterfaceDataError } from "../common/databag.js";
-import { leaks, schemaErrors } from "../tls-certificates/schema-check.js";
+import { leaks, schemaErrors } from "../common/schema-check.js";
 import {
   DEFAULT_REQUESTED_SECRETS,
   DatabaseProvider,

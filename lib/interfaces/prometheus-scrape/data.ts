@@ -11,9 +11,10 @@
  * ```
  */
 import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
+import { isIp } from "../common/network.js";
 import { type PyJson, pyJsonDumps } from "../common/python-json.js";
+import type { JujuTopology } from "../common/topology.js";
 import type { RuleFile } from "./rules.js";
-import type { JujuTopology } from "./topology.js";
 
 /**
  * The interface name.
@@ -213,27 +214,6 @@ export function unitAddress(opts: {
     return { address: opts.bindAddress, fqdn: opts.fqdn };
   }
   return { address: opts.fqdn, fqdn: opts.fqdn };
-}
-
-/**
- * Whether `s` is an IPv4 or IPv6 address.
- *
- * @example
- * ```ts
- * isIp("10.1.2.3"); // true
- * isIp("jimm-0.jimm-endpoints"); // false
- * ```
- */
-export function isIp(s: string): boolean {
-  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(s)) {
-    return true;
-  }
-  if (!s.includes(":")) return false;
-  try {
-    return new URL(`http://[${s}]/`).hostname.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * `prometheus_scrape` v0 provider (prometheus-k8s), and the COS helpers shared with
- * loki_push_api and grafana_dashboard: Juju topology, alert rules, Python-style JSON.
+ * `prometheus_scrape` v0 provider (prometheus-k8s), and the alert rules it shares with
+ * loki_push_api. The Juju topology, the pod FQDN and IP helpers and the Python-style JSON writer
+ * live in `../common/`; they are re-exported here for code that imports them from this index.
  *
  * @example
  * ```ts
@@ -11,6 +12,7 @@
 export * from "./data.js";
 export * from "./provider.js";
 export * from "./rules.js";
-export * from "./topology.js";
-export * from "../common/python-json.js";
 export { injectLabelMatchers } from "./label-injector.js";
+export * from "../common/topology.js";
+export * from "../common/network.js";
+export * from "../common/python-json.js";

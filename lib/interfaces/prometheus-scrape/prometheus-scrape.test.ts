@@ -20,7 +20,7 @@ import {
   sanitizeJob,
   unitAddress,
 } from "./index.js";
-import { checkBags } from "./test-support.js";
+import { schemaErrors } from "../common/schema-check.js";
 
 const UUID = "1d8a3f2e-0000-4000-8000-000000000000";
 const TOPOLOGY = new JujuTopology("jimm-model", UUID, "jimm", "jimm/0", "juju-jimm-k8s");
@@ -71,25 +71,6 @@ const META = CharmMeta.fromDocuments({
 });
 
 const MODEL = { name: "jimm-model", uuid: UUID, type: "kubernetes" as const };
-
-describe("topology", () => {
-  it("matches cos-lib's identifier and label dicts", () => {
-    expect(TOPOLOGY.identifier).toBe("jimm-model_1d8a3f2e_jimm");
-    expect(TOPOLOGY.labelMatcherDict).toEqual({
-      juju_model: "jimm-model",
-      juju_model_uuid: UUID,
-      juju_application: "jimm",
-      juju_charm: "juju-jimm-k8s",
-    });
-    expect(Object.keys(TOPOLOGY.asDict())).toEqual([
-      "model",
-      "model_uuid",
-      "application",
-      "unit",
-      "charm_name",
-    ]);
-  });
-});
 
 describe("label injection (cos-tool transform)", () => {
   const m = { juju_model: "m", juju_application: "a" };
@@ -267,9 +248,9 @@ describe("MetricsEndpointProvider", () => {
     // The published schema lists prometheus_scrape_unit_path as required, but the Python
     // library sets it to "" (which deletes a key in Juju) unless behind a proxy: read as "".
     const unit = { prometheus_scrape_unit_path: "", ...r.localUnitData };
-    expect(checkBags("prometheus_scrape/v0/provider.json", { app: r.localAppData, unit })).toEqual(
-      [],
-    );
+    expect(
+      schemaErrors("prometheus_scrape/v0/provider.json", { app: r.localAppData, unit }),
+    ).toEqual([]);
     expect(c.logs.some((l) => l.level === "ERROR" && l.message.includes("broken.yaml"))).toBe(true);
   });
 

@@ -20,6 +20,8 @@ import type { EventSource } from "../../ops/framework/event.js";
 import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { podFqdn } from "../common/network.js";
+import { JujuTopology } from "../common/topology.js";
 import {
   INTERFACE,
   type RequirerEvent,
@@ -30,7 +32,6 @@ import {
   unitAddress,
 } from "./data.js";
 import { AlertRules, genericAlertGroups } from "./rules.js";
-import { JujuTopology, podFqdn } from "./topology.js";
 
 /**
  * Prometheus reported whether our alert rules are valid.

@@ -18,7 +18,7 @@ import { basename, extname, join, relative, sep } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { type PyJson, asPyJson } from "../common/python-json.js";
 import { type QueryType, injectLabelMatchers } from "./label-injector.js";
-import type { JujuTopology } from "./topology.js";
+import type { JujuTopology } from "../common/topology.js";
 
 export type { QueryType } from "./label-injector.js";
 

@@ -16,7 +16,7 @@ import {
   state,
 } from "../../testing/index.js";
 import { InterfaceDataError } from "../common/databag.js";
-import { leaks, schemaErrors, withoutJujuKeys } from "./schema-check.js";
+import { leaks, schemaErrors, withoutJujuKeys } from "../common/schema-check.js";
 import {
   type CertificateAvailableEvent,
   type CertificateDeniedEvent,

@@ -15,7 +15,7 @@ import {
   state,
 } from "../../testing/index.js";
 import { InterfaceDataError } from "../common/databag.js";
-import { leaks, schemaErrors, withoutJujuKeys } from "../tls-certificates/schema-check.js";
+import { leaks, schemaErrors, withoutJujuKeys } from "../common/schema-check.js";
 import {
   type ClientAttachedEvent,
   type ClientDetachedEvent,
