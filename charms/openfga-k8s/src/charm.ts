@@ -123,7 +123,11 @@ export class OpenFgaCharm extends CharmBase {
     const assets = assetDirs();
     this.database = new DatabaseRequirer(this, "database", { database: "openfga" });
     this.openfga = new OpenFgaProvider(this, "openfga");
-    this.httpIngress = new IngressRequirer(this, { port: HTTP_PORT, stripPrefix: true });
+    this.httpIngress = new IngressRequirer(this, {
+      endpoint: "http-ingress",
+      port: HTTP_PORT,
+      stripPrefix: true,
+    });
     this.grpcIngress = new IngressRequirer(this, {
       endpoint: "grpc-ingress",
       port: GRPC_PORT,
