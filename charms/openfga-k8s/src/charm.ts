@@ -236,7 +236,10 @@ export class OpenFgaCharm extends CharmBase {
     const tlsFiles = this.tlsFiles(certificate);
     this.publishIngressRequests(tlsFiles !== undefined);
     const urls = this.apiUrls(tlsFiles !== undefined, st);
-    if (leader) this.sendCa.publish(tlsFiles ? [tlsFiles.ca] : []);
+    if (leader) {
+      this.sendCa.publish(tlsFiles ? [tlsFiles.ca] : []);
+      this.tracing.requestProtocols(["otlp_grpc"]);
+    }
 
     const serving = await this.reconcileWorkload(cfg, token, tlsFiles, peers, st);
     if (leader && tokenSecret) {

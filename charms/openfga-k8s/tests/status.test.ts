@@ -279,7 +279,7 @@ describe("the token secret", () => {
     const out = await ctx.run(ctx.on.leaderElected(), ready());
     const tokens = out.secrets.filter((s) => s.label === "token");
     expect(tokens).toHaveLength(1);
-    expect(tokens[0]!.id.split(":").pop()).toBe(tokenSecret.id.split(":").pop());
+    expect(tokens[0]!.id.split(/[/:]/).pop()).toBe(tokenSecret.id.split(/[/:]/).pop());
     expect(tokens[0]!.latestContent).toEqual({ token: TOKEN });
   });
 });
