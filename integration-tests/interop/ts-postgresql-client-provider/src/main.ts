@@ -1,0 +1,61 @@
+// Interop charm: our postgresql_client provider, answering as postgresql-k8s does.
+import { randomBytes } from "node:crypto";
+import { DatabaseProvider } from "../../../../lib/interfaces/postgresql-client/index.js";
+import type { DatabaseRequestedEvent } from "../../../../lib/interfaces/postgresql-client/index.js";
+import {
+  ActiveStatus,
+  CharmBase,
+  type CharmContext,
+  type CollectStatusEvent,
+  WaitingStatus,
+  main,
+} from "../../../../lib/ops/index.js";
+
+class TsPostgresqlProvider extends CharmBase {
+  private readonly db: DatabaseProvider;
+
+  constructor(ctx: CharmContext) {
+    super(ctx);
+    this.db = new DatabaseProvider(this, "database");
+    this.observe(this.db.on.databaseRequested, this.onRequested);
+    this.observe(this.on.collectUnitStatus, this.onCollectUnitStatus);
+  }
+
+  private host(role: string): string {
+    return `${this.app.name}-${role}.${this.model.name}.svc.cluster.local:5432`;
+  }
+
+  onRequested(event: DatabaseRequestedEvent): void {
+    const username = `relation_id_${event.relation.id}`;
+    const password = randomBytes(24).toString("base64url");
+    const database = event.request.database;
+    const primary = this.host("primary");
+    this.db.publish(event.relation, {
+      database,
+      username,
+      password,
+      endpoints: primary,
+      readOnlyEndpoints: this.host("replicas"),
+      uris: `postgresql://${username}:${password}@${primary}/${database}`,
+      tls: false,
+      version: "16.4",
+    });
+    this.log.info(`answered database ${database} on relation ${event.relation.id}`);
+  }
+
+  onCollectUnitStatus(event: CollectStatusEvent): void {
+    if (!this.unit.isLeader()) return event.addStatus(new ActiveStatus());
+    const served = this.model
+      .relations("database")
+      .filter((r) => r.app !== undefined && r.data(this.app).get("endpoints") !== undefined)
+      .map((r) => r.app?.name ?? "")
+      .sort();
+    event.addStatus(
+      served.length > 0
+        ? new ActiveStatus(`serving ${served.join(",")}`)
+        : new WaitingStatus("no request yet"),
+    );
+  }
+}
+
+main(TsPostgresqlProvider);
