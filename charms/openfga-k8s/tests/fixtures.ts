@@ -47,7 +47,8 @@ export class TestOpenFgaCharm extends OpenFgaCharm {
   protected override storeClientOptions(options: StoreClientOptions): StoreClientOptions {
     return {
       ...options,
-      ...(endpoints.openfgaApi ? { apiUrl: endpoints.openfgaApi } : {}),
+      // Never the real 127.0.0.1:8080: a test without a stand-in gets the discard port (refused).
+      apiUrl: endpoints.openfgaApi ?? "http://127.0.0.1:9",
       backoff: { attempts: 4, initialMs: 5, maxMs: 20 },
     };
   }
@@ -151,7 +152,10 @@ export function planEnv(s: State): Record<string, string> {
 
 /** The (re)start lines the charm logged in the last run. */
 export function restarts(): string[] {
-  return ctx.logs.map((l) => l.message).filter((m) => m.startsWith("OpenFGA (re)started"));
+  // Relation hooks prefix log lines with the relation (`certificates:30: ...`).
+  return ctx.logs
+    .map((l) => l.message.replace(/^[a-z-]+:\d+: /, ""))
+    .filter((m) => m.startsWith("OpenFGA (re)started"));
 }
 
 /** The relation of a State by id. */
