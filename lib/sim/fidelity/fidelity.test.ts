@@ -192,17 +192,18 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
       expectHooks(ctl(), M, "py/0", mark, {
         "share-relation-created": 1,
         "share-relation-changed": 1,
+        // At most one more than the distinct writes the remote unit makes meanwhile (four).
         "share-relation-joined ts/0": 1,
-        "share-relation-changed ts/0": [1, 3],
+        "share-relation-changed ts/0": [1, 5],
         "share-relation-joined ts/1": 1,
-        "share-relation-changed ts/1": [1, 3],
+        "share-relation-changed ts/1": [1, 5],
       });
       for (const unit of ["ts/0", "ts/1"]) {
         expectHooks(ctl(), M, unit, mark, {
           "share-relation-created": 1,
           "share-relation-changed": 1,
           "share-relation-joined py/0": 1,
-          "share-relation-changed py/0": [1, 4],
+          "share-relation-changed py/0": [1, 5],
         });
       }
       for (const unit of ["py/0", "ts/0", "ts/1"]) {
@@ -463,13 +464,13 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
           "ts-token": digest("ts-r2"),
         },
         "unit-secret": { revision: 2, label: "py-unit" },
-        "app-secret": {
+        // `rotates` is checked in controller-bugs.test.ts: the controller does not provide it.
+        "app-secret": expect.objectContaining({
           revision: 1,
           label: "py-app",
           description: "fidelity application token",
           rotation: "daily",
-          rotates: true,
-        },
+        }),
       });
       timings["actions"] = Date.now() - t;
     },
@@ -495,18 +496,21 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
           "leader-settings-changed": 1,
           "config-changed": 1,
           start: 1,
-          // The peer application bag already holds data: one application-level changed at least.
+          // The peer application bag already holds data: one application-level changed at
+          // least, and one more per membership change the leader publishes (two).
           "cluster-relation-changed": [1, 3],
+          // The TS application bag does not change meanwhile: exactly one.
           "share-relation-changed": 1,
           "share-relation-joined ts/0": 1,
-          "share-relation-changed ts/0": [1, 3],
+          "share-relation-changed ts/0": [1, 5],
           "share-relation-joined ts/1": 1,
-          "share-relation-changed ts/1": [1, 3],
+          "share-relation-changed ts/1": [1, 5],
+          // py/0's peer bag does not change meanwhile; the other new unit writes its own once.
+          "cluster-relation-joined py/0": 1,
+          "cluster-relation-changed py/0": 1,
+          [`cluster-relation-joined ${peers[1]}`]: 1,
+          [`cluster-relation-changed ${peers[1]}`]: [1, 2],
         };
-        for (const peer of peers) {
-          expected[`cluster-relation-joined ${peer}`] = 1;
-          expected[`cluster-relation-changed ${peer}`] = [1, 3];
-        }
         expectHooks(ctl(), M, unit, mark, expected);
         const keys = keysOf(ctl(), M, unit, mark);
         expect(keys.slice(0, 3)).toEqual([
@@ -522,18 +526,19 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
       }
       expectHooks(ctl(), M, "py/0", mark, {
         "cluster-relation-joined py/1": 1,
-        "cluster-relation-changed py/1": [1, 3],
+        "cluster-relation-changed py/1": [1, 2],
         "cluster-relation-joined py/2": 1,
-        "cluster-relation-changed py/2": [1, 3],
+        "cluster-relation-changed py/2": [1, 2],
+        // Each TS unit publishes the Python units it sees: one to four distinct writes.
         "share-relation-changed ts/0": [1, 4],
         "share-relation-changed ts/1": [1, 4],
       });
       for (const unit of ["ts/0", "ts/1"]) {
         expectHooks(ctl(), M, unit, mark, {
           "share-relation-joined py/1": 1,
-          "share-relation-changed py/1": [1, 3],
+          "share-relation-changed py/1": [1, 5],
           "share-relation-joined py/2": 1,
-          "share-relation-changed py/2": [1, 3],
+          "share-relation-changed py/2": [1, 5],
         });
         expect(relationOf(unit, "share")["local-unit"].data).toMatchObject({
           "py-units": "py/0,py/1,py/2",
@@ -643,16 +648,20 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
         "ts/0",
         "ts/1",
       ]);
-      // Each leaver removed its own secret when its share relation broke.
+      // Each leaver removed its own secret when its share relation broke. (A TS hook that
+      // overlapped the removal may commit the secret back: BUG secret-resurrected in
+      // controller-bugs.test.ts, which reproduces it every time.)
       const secrets = ctl().state.models[M]?.secrets ?? {};
-      expect(secrets[leaving["py/1"]]).toBeUndefined();
-      expect(secrets[leaving["py/2"]]).toBeUndefined();
+      expect(secrets[leaving["py/1"]], "BUG secret-resurrected").toBeUndefined();
+      expect(secrets[leaving["py/2"]], "BUG secret-resurrected").toBeUndefined();
       expect(relationOf("py/0", "cluster")["application-data"]).toMatchObject({ members: "py/0" });
       expect(appStatus("py")).toEqual({ current: "active", message: "1 units" });
       expect(ctl().status(M).applications["py"]?.scale).toBe(1);
       const view = await inspect("py/0");
       expect(view).toMatchObject({ leader: true, "planned-units": 1, cluster: { units: [] } });
-      expect(Object.keys(relationOf("ts/0", "share")["related-units"] ?? {})).toEqual(["py/0"]);
+      // Only py/0 is still in scope. (Juju lists only existing units: BUG show-unit-gone-units.)
+      const related = Object.entries(relationOf("ts/0", "share")["related-units"] ?? {});
+      expect(related.filter(([, u]) => u["in-scope"]).map(([name]) => name)).toEqual(["py/0"]);
     },
     PHASE_MS,
   );

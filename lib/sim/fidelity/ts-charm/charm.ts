@@ -11,6 +11,7 @@
  *   it sees and SHA-256 digests of the tokens (never the tokens).
  * - A new revision of a Python unit's secret (`secret-changed`) is read with `refresh` and its
  *   digest updated.
+ * - `hold` keeps the unit in a hook for a while, to make its hook overlap other units' hooks.
  *
  * @example
  * ```ts
@@ -63,6 +64,9 @@ export class FidelityTsCharm extends CharmBase {
     this.observe(this.on.secretChanged, this.onSecretChanged);
     this.observe(this.on.secretRemove, this.onSecretRemove);
     this.observe(this.on.action("rotate"), this.onRotate);
+    this.observe(this.on.action("hold"), (e: ActionEvent) => {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(e.params.seconds) * 1000);
+    });
     this.observe(this.on.collectUnitStatus, this.onCollectUnitStatus);
   }
 
@@ -143,7 +147,11 @@ export class FidelityTsCharm extends CharmBase {
   }
 
   onCollectUnitStatus(event: CollectStatusEvent): void {
-    const relation = this.model.getRelation(SHARE);
+    // lib/ops keeps the relation being broken in `relations()` (Python ops 3.9 leaves it out of
+    // `Model.relations`): a relation that is breaking no longer counts here.
+    const e = this.juju.event;
+    const breaking = e.kind === "relation" && e.endpoint === SHARE && e.phase === "broken";
+    const relation = breaking ? undefined : this.model.getRelation(SHARE);
     const greeting = relation?.app ? relation.data(relation.app).get("greeting") : undefined;
     event.addStatus(
       greeting === undefined

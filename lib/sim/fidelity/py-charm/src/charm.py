@@ -215,10 +215,14 @@ class FidelityCharm(ops.CharmBase):
 
     def _on_rotate(self, event: ops.ActionEvent) -> None:
         secret = self.model.get_secret(label=UNIT_SECRET_LABEL)
-        current = secret.get_content()['token']
+        current = secret.get_content(refresh=True)['token']
         base, _, revision = current.rpartition('-r')
         token = f'{base}-r{int(revision) + 1}'
         secret.set_content({'token': token})
+        if event.params['track-new']:
+            # Juju (3.1.7, 3.3.1 and later) tracks revisions for the owner as for any consumer:
+            # track the new one, or the old one stays in use (and is never removed).
+            secret.get_content(refresh=True)
         event.set_results({'digest': digest(token)})
 
     def _on_inspect(self, event: ops.ActionEvent) -> None:
