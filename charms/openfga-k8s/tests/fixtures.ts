@@ -25,8 +25,8 @@ import type { StoreClientOptions } from "../src/stores.js";
 
 /** The OpenFGA version the fake `openfga version` prints. */
 export const VERSION = "1.22.1";
-/** What `openfga version` prints (on standard error, mixed into the output). */
-export const VERSION_OUTPUT = `OpenFGA version \`v${VERSION}\` build from \`0123abcd\` on \`2026-10-01T00:00:00Z\`\n`;
+/** What `openfga version` prints (on standard error, mixed into the output), as v1.22.1 does. */
+export const VERSION_OUTPUT = `2026/11/26 23:22:39 OpenFGA version \`v${VERSION}\` build from \`none\` on \`unknown\` \n`;
 export const TOKEN = "Zm9vYmFyLXByZXNoYXJlZC1rZXktZm9yLXRlc3RzLTAxMjM0NQ";
 export const DB_PASSWORD = "s3cr3t/p@ss";
 export const DB_USER = "relation_id_4";

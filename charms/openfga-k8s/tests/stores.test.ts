@@ -120,7 +120,7 @@ describe("store creation (OpenFGA API stand-in)", () => {
 
   it("does not talk to OpenFGA for a requirer that already has its store", async () => {
     const api = await standIn({ token: TOKEN });
-    const { jimm, before } = withRequirer("jimm", {
+    const { before } = withRequirer("jimm", {
       localAppData: {
         store_id: "01KEEP",
         token_secret_id: "secret://00000000-0000-4000-8000-000000000000/d5tokensecret0000001",
