@@ -13,6 +13,7 @@
  */
 import { CharmObject } from "../../ops/charm.js";
 import type { Relation } from "../../ops/model/relation.js";
+import { liveRelations } from "../common/relations.js";
 import { renderProviderAppBag, renderProviderUnitBagV0, requirerSpeaksV1 } from "./data.js";
 
 /**
@@ -58,16 +59,6 @@ export class CertificateTransferProvider extends CharmObject {
     this.publish();
   }
 
-  private live(): Relation[] {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .filter(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      );
-  }
-
   /**
    * Leader only (returns false otherwise): sends `certificates` (default: the constructor's
    * callback) on `relation`, or on every relation. An empty set clears the bag.
@@ -75,7 +66,7 @@ export class CertificateTransferProvider extends CharmObject {
   publish(certificates?: Iterable<string>, relation?: Relation): boolean {
     if (!this.model.unit.isLeader()) return false;
     const certs = [...(certificates ?? this.options.certificates?.() ?? [])];
-    for (const r of relation ? [relation] : this.live()) {
+    for (const r of relation ? [relation] : liveRelations(this, this.endpoint)) {
       if (r.app && requirerSpeaksV1(r.data(r.app).toObject())) {
         r.data(this.model.app).replace(renderProviderAppBag(certs));
         // A requirer that moved to v1 must not keep reading stale v0 data.

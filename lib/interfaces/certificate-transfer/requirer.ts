@@ -21,7 +21,8 @@ import {
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { BlockedStatus, type StatusBase } from "../../ops/model/status.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { liveRelations, relationEventInit } from "../common/relations.js";
 import {
   INTERFACE,
   certificateSet,
@@ -121,13 +122,7 @@ export class CertificateTransferRequirer extends CharmObject {
 
   /** The live relations (a relation being broken does not count). */
   get relations(): Relation[] {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .filter(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      );
+    return liveRelations(this, this.endpoint);
   }
 
   private ensureVersion(r: Relation): void {
@@ -153,10 +148,7 @@ export class CertificateTransferRequirer extends CharmObject {
     const before = this.seen.data.relations[key] ?? "";
     if (fingerprint === before || s.state === "invalid") return;
     this.seen.data.relations = { ...this.seen.data.relations, [key]: fingerprint };
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     if (certs.length === 0) {
       await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
       return;
@@ -170,25 +162,21 @@ export class CertificateTransferRequirer extends CharmObject {
     const relations = { ...this.seen.data.relations };
     delete relations[String(event.relation.id)];
     this.seen.data.relations = relations;
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
-  }
-
-  private source(r: Relation, owner: string): DataSource {
-    return { interfaceName: INTERFACE, relation: `${r.endpoint}:${r.id}`, owner };
   }
 
   /** One relation's certificates: the v1 app bag, else the v0 unit bags. Never throws for remote data. */
   stateOf(r: Relation): TransferState {
     if (!r.app) return { relation: r, state: "waiting" };
     try {
-      const v1 = parseProviderAppBag(r.data(r.app).toObject(), this.source(r, r.app.name));
+      const v1 = parseProviderAppBag(
+        r.data(r.app).toObject(),
+        relationSource(INTERFACE, r, r.app.name),
+      );
       if (v1) return { relation: r, state: "ready", certificates: v1 };
       const v0 = r.units.flatMap((u) =>
-        parseProviderUnitBagV0(r.data(u).toObject(), this.source(r, u.name)),
+        parseProviderUnitBagV0(r.data(u).toObject(), relationSource(INTERFACE, r, u.name)),
       );
       const certs = certificateSet(v0);
       return certs.length

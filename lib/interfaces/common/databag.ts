@@ -43,6 +43,27 @@ export class InterfaceDataError extends Error {
   }
 }
 
+/**
+ * Where the data of `relation` came from: `owner` defaults to the remote application (for a unit
+ * bag, pass the unit's name).
+ *
+ * @example
+ * ```ts
+ * parseProviderBag(relation.data(relation.app!).toObject(), relationSource(INTERFACE, relation));
+ * ```
+ */
+export function relationSource(
+  interfaceName: string,
+  relation: {
+    readonly endpoint: string;
+    readonly id: number;
+    readonly app?: { readonly name: string } | undefined;
+  },
+  owner: string = relation.app?.name ?? "the remote application",
+): DataSource {
+  return { interfaceName, relation: `${relation.endpoint}:${relation.id}`, owner };
+}
+
 type Bag = Readonly<Record<string, string | undefined>>;
 
 /** A string field; undefined when absent or empty. */
@@ -97,6 +118,52 @@ export function fieldJson<T>(
   }
   if (!guard(parsed)) throw new InterfaceDataError(src, key, `should be ${expected}`);
   return parsed;
+}
+
+/**
+ * A field holding a Juju secret URI (`secret:<id>` or `secret://<model uuid>/<id>`); undefined
+ * when absent or empty.
+ *
+ * @example
+ * ```ts
+ * const tokenSecretId = fieldSecretUri(bag, "token_secret_id", src); // throws on "hunter2"
+ * ```
+ */
+export function fieldSecretUri(bag: Bag, key: string, src: DataSource): string | undefined {
+  const v = fieldString(bag, key);
+  if (v !== undefined && !v.startsWith("secret:"))
+    throw new InterfaceDataError(src, key, `should be a Juju secret URI, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/**
+ * The `url` member of a JSON object a field holds (`{"url": "http://…"}`): an http(s) URL. Throws
+ * {@link InterfaceDataError} on `field` when it is missing, not a URL, or not http(s).
+ *
+ * @example
+ * ```ts
+ * const url = httpUrlMember(fieldJson(bag, "endpoint", src, isObject, "a JSON object")!, "endpoint", src);
+ * ```
+ */
+export function httpUrlMember(
+  obj: Readonly<Record<string, unknown>>,
+  field: string,
+  src: DataSource,
+): string {
+  const url = obj.url;
+  if (typeof url !== "string" || url === "") {
+    throw new InterfaceDataError(src, field, 'has no "url" string');
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InterfaceDataError(src, field, `has an invalid URL ${JSON.stringify(url)}`);
+  }
+  if ((parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.hostname === "") {
+    throw new InterfaceDataError(src, field, `has a non-HTTP URL ${JSON.stringify(url)}`);
+  }
+  return url;
 }
 
 /** Guard: an array of strings. */

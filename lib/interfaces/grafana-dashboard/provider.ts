@@ -21,9 +21,9 @@ import { CharmObject } from "../../ops/charm.js";
 import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
 import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js";
-import type { Relation } from "../../ops/model/relation.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
 import { type PyJson, asPyJson, pyJsonDumps } from "../common/python-json.js";
+import { liveRelations } from "../common/relations.js";
 import { JujuTopology } from "../common/topology.js";
 import {
   type Dashboard,
@@ -133,7 +133,7 @@ export class GrafanaDashboardProvider extends CharmObject {
     try {
       status = parseDashboardStatus(
         event.relation.data(event.app).toObject(),
-        this.source(event.relation),
+        relationSource(INTERFACE, event.relation),
       );
     } catch (e) {
       if (!(e instanceof InterfaceDataError)) throw e;
@@ -145,14 +145,6 @@ export class GrafanaDashboardProvider extends CharmObject {
     ev.valid = status.valid;
     ev.errors = status.errors.map((x) => (typeof x === "string" ? x : pyJsonDumps(x)));
     await this.emit(this.dashboardStatusChanged, ev);
-  }
-
-  private source(relation: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${relation.endpoint}:${relation.id}`,
-      owner: relation.app?.name ?? "the remote application",
-    };
   }
 
   private get charmName(): string {
@@ -275,22 +267,13 @@ export class GrafanaDashboardProvider extends CharmObject {
     if (JSON.stringify(this.stored.data).length > CACHE_LIMIT) this.stored.data.compressed = {};
   }
 
-  private relations(): Relation[] {
-    const juju = this.juju;
-    const broken =
-      juju.event.kind === "relation" && juju.event.phase === "broken"
-        ? juju.relation?.id
-        : undefined;
-    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
-  }
-
   /**
    * As leader, writes `dashboards` on every relation whose templates differ (or on all with
    * `force`). Returns the relation ids written.
    */
   async update(opts: { force?: boolean } = {}): Promise<number[]> {
     if (!this.model.unit.isLeader()) return [];
-    const relations = this.relations();
+    const relations = liveRelations(this, this.endpoint);
     if (relations.length === 0) return [];
     const templates = await this.templates();
     const wanted = pyJsonDumps(templates as { [k: string]: PyJson });
@@ -300,11 +283,10 @@ export class GrafanaDashboardProvider extends CharmObject {
       if (!opts.force) {
         let current: Record<string, DashboardTemplate> | undefined;
         try {
-          current = parseDashboards(bag.toObject(), {
-            interfaceName: INTERFACE,
-            relation: `${relation.endpoint}:${relation.id}`,
-            owner: this.model.app.name,
-          });
+          current = parseDashboards(
+            bag.toObject(),
+            relationSource(INTERFACE, relation, this.model.app.name),
+          );
         } catch {
           current = undefined;
         }

@@ -20,7 +20,7 @@
  * const url = parseProviderAppData(relation.data(relation.app!).toObject(), src)?.url;
  * ```
  */
-import { type DataSource, InterfaceDataError, isObject } from "../common/databag.js";
+import { type DataSource, InterfaceDataError, httpUrlMember, isObject } from "../common/databag.js";
 import { isIp } from "../common/network.js";
 import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 
@@ -230,20 +230,7 @@ export function parseProviderAppData(
   if (v === undefined || v === null) return undefined;
   if (!isObject(v))
     throw new InterfaceDataError(src, "ingress", 'should be a JSON object {"url": …}');
-  const url = v.url;
-  if (typeof url !== "string" || url === "") {
-    throw new InterfaceDataError(src, "ingress", 'has no "url" string');
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InterfaceDataError(src, "ingress", `has an invalid URL ${JSON.stringify(url)}`);
-  }
-  if ((parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.hostname === "") {
-    throw new InterfaceDataError(src, "ingress", `has a non-HTTP URL ${JSON.stringify(url)}`);
-  }
-  return { url };
+  return { url: httpUrlMember(v, "ingress", src) };
 }
 
 /**

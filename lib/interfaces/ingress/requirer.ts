@@ -18,8 +18,9 @@ import { CharmObject } from "../../ops/charm.js";
 import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
 import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js";
 import type { Relation } from "../../ops/model/relation.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
 import { podFqdn } from "../common/network.js";
+import { liveRelations } from "../common/relations.js";
 import {
   INTERFACE,
   type IngressHealthCheck,
@@ -140,26 +141,9 @@ export class IngressRequirer extends CharmObject {
     this.observe(on.upgradeCharm, this.onRefresh);
   }
 
-  private liveRelations(): Relation[] {
-    const juju = this.juju;
-    const broken =
-      juju.event.kind === "relation" && juju.event.phase === "broken"
-        ? juju.relation?.id
-        : undefined;
-    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
-  }
-
   /** The relation (the endpoint usually has `limit: 1`): the first live one. */
   get relation(): Relation | undefined {
-    return this.liveRelations()[0];
-  }
-
-  private source(relation: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${relation.endpoint}:${relation.id}`,
-      owner: relation.app?.name ?? "the remote application",
-    };
+    return liveRelations(this, this.endpoint)[0];
   }
 
   private onRefresh(): void {
@@ -204,7 +188,7 @@ export class IngressRequirer extends CharmObject {
    */
   provideIngressRequirements(request: IngressRequest): void {
     this.request = request;
-    const relations = this.liveRelations();
+    const relations = liveRelations(this, this.endpoint);
     if (relations.length === 0) return;
     const leader = this.model.unit.isLeader();
     for (const relation of relations) {
@@ -245,7 +229,8 @@ export class IngressRequirer extends CharmObject {
   private urlOf(relation: Relation): string | undefined {
     const app = relation.app;
     if (!app) return undefined;
-    return parseProviderAppData(relation.data(app).toObject(), this.source(relation))?.url;
+    return parseProviderAppData(relation.data(app).toObject(), relationSource(INTERFACE, relation))
+      ?.url;
   }
 
   /**

@@ -12,7 +12,7 @@
  * ```
  */
 import { CharmObject } from "../../ops/charm.js";
-import type { Relation } from "../../ops/model/relation.js";
+import { liveRelations } from "../common/relations.js";
 import { type DashboardData, renderDashboardData } from "./data.js";
 
 /**
@@ -70,19 +70,11 @@ export class JujuDashboardProvider extends CharmObject {
     });
   }
 
-  private liveRelations(): Relation[] {
-    const juju = this.juju;
-    const broken =
-      juju.event.kind === "relation" && juju.event.phase === "broken"
-        ? juju.relation?.id
-        : undefined;
-    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
-  }
-
   /** As leader, writes the data on every relation (stale keys removed); a no-op otherwise. */
   publish(data: DashboardData): void {
     const bag = renderDashboardData(data);
     if (!this.model.unit.isLeader()) return;
-    for (const relation of this.liveRelations()) relation.data(this.model.app).replace(bag);
+    for (const relation of liveRelations(this, this.endpoint))
+      relation.data(this.model.app).replace(bag);
   }
 }

@@ -16,7 +16,7 @@
  * ```
  */
 import type { LogTargetSpec } from "../../pebble/layer.js";
-import { type DataSource, InterfaceDataError, fieldJson, isObject } from "../common/databag.js";
+import { type DataSource, fieldJson, httpUrlMember, isObject } from "../common/databag.js";
 import { type PyJson, pyJsonDumps } from "../common/python-json.js";
 import type { RuleFile } from "../prometheus-scrape/rules.js";
 import type { JujuTopology } from "../common/topology.js";
@@ -45,21 +45,7 @@ export function parseEndpoint(
   src: DataSource,
 ): string | undefined {
   const ep = fieldJson(bag, "endpoint", src, isObject, 'a JSON object {"url": …}');
-  if (ep === undefined) return undefined;
-  const url = ep.url;
-  if (typeof url !== "string" || url === "") {
-    throw new InterfaceDataError(src, "endpoint", 'has no "url" string');
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InterfaceDataError(src, "endpoint", `has an invalid URL ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new InterfaceDataError(src, "endpoint", `has a non-HTTP URL ${JSON.stringify(url)}`);
-  }
-  return url;
+  return ep === undefined ? undefined : httpUrlMember(ep, "endpoint", src);
 }
 
 /**

@@ -17,11 +17,11 @@
 import { join } from "node:path";
 import { CharmObject } from "../../ops/charm.js";
 import type { Container } from "../../ops/model/container.js";
-import type { Relation } from "../../ops/model/relation.js";
 import type { LogTargetSpec } from "../../pebble/layer.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
-import { AlertRules } from "../prometheus-scrape/rules.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { liveRelations } from "../common/relations.js";
 import { JujuTopology } from "../common/topology.js";
+import { AlertRules } from "../prometheus-scrape/rules.js";
 import { INTERFACE, lokiLogTargets, parseEndpoint, renderRequirerAppData } from "./data.js";
 
 /**
@@ -111,15 +111,6 @@ export class LokiPushApiRequirer extends CharmObject {
     return JujuTopology.fromModel(this.model, this.meta.name);
   }
 
-  private relations(): Relation[] {
-    const juju = this.juju;
-    const broken =
-      juju.event.kind === "relation" && juju.event.phase === "broken"
-        ? juju.relation?.id
-        : undefined;
-    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
-  }
-
   /**
    * The push URLs of the Loki units of every live relation (a unit that is departing is left
    * out), keyed by unit name. A unit whose `endpoint` is malformed is reported in `errors` and
@@ -133,14 +124,10 @@ export class LokiPushApiRequirer extends CharmObject {
         : undefined;
     const endpoints: Record<string, string> = {};
     const errors: InterfaceDataError[] = [];
-    for (const relation of this.relations()) {
+    for (const relation of liveRelations(this, this.endpoint)) {
       for (const unit of relation.units) {
         if (unit.name === departing || unit.appName === this.model.app.name) continue;
-        const src: DataSource = {
-          interfaceName: INTERFACE,
-          relation: `${relation.endpoint}:${relation.id}`,
-          owner: unit.name,
-        };
+        const src = relationSource(INTERFACE, relation, unit.name);
         try {
           const url = parseEndpoint(relation.data(unit).toObject(), src);
           if (url !== undefined) endpoints[unit.name] = url;
@@ -200,7 +187,7 @@ export class LokiPushApiRequirer extends CharmObject {
   /** The leader writes `metadata` and `alert_rules` on every live relation. */
   publishAppData(): void {
     if (!this.model.unit.isLeader()) return;
-    const relations = this.relations();
+    const relations = liveRelations(this, this.endpoint);
     if (relations.length === 0) return;
     const topology = this.topology;
     const rules = new AlertRules("logql", topology);

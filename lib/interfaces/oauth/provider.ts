@@ -21,7 +21,7 @@ import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/
 import type { RelationBrokenEvent, RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import type { Secret } from "../../ops/model/secret.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
 import {
   CLIENT_SECRET_FIELD,
   type ClientConfig,
@@ -109,21 +109,16 @@ export class OAuthProvider extends CharmObject {
     this.observe(rel.broken, this.onBroken);
   }
 
-  private source(relation: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${relation.endpoint}:${relation.id}`,
-      owner: relation.app?.name ?? "the remote application",
-    };
-  }
-
   /**
    * A requirer's client config; undefined while it has written none. Throws
    * {@link InterfaceDataError} when it is invalid.
    */
   getClientConfig(relation: Relation): ClientConfig | undefined {
     if (!relation.app) return undefined;
-    return parseClientConfig(relation.data(relation.app).toObject(), this.source(relation));
+    return parseClientConfig(
+      relation.data(relation.app).toObject(),
+      relationSource(INTERFACE, relation),
+    );
   }
 
   private async onChanged(event: RelationChangedEvent): Promise<void> {

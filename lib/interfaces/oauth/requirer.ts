@@ -18,7 +18,8 @@ import { ModelError } from "../../ops/errors.js";
 import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
 import type { SecretChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { liveRelations } from "../common/relations.js";
 import { sameSecret } from "../common/secrets.js";
 import {
   CLIENT_SECRET_FIELD,
@@ -148,26 +149,9 @@ export class OAuthRequirer extends CharmObject {
     this.observe(on.secretChanged, this.onSecretChanged);
   }
 
-  private liveRelations(): Relation[] {
-    const juju = this.juju;
-    const broken =
-      juju.event.kind === "relation" && juju.event.phase === "broken"
-        ? juju.relation?.id
-        : undefined;
-    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
-  }
-
   /** The oauth relation (the first live one). */
   get relation(): Relation | undefined {
-    return this.liveRelations()[0];
-  }
-
-  private source(relation: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${relation.endpoint}:${relation.id}`,
-      owner: relation.app?.name ?? "the remote application",
-    };
+    return liveRelations(this, this.endpoint)[0];
   }
 
   private async onPublish(): Promise<void> {
@@ -185,7 +169,8 @@ export class OAuthRequirer extends CharmObject {
   private publish(config: ClientConfig): void {
     const data = renderClientConfig(config);
     if (!this.model.unit.isLeader()) return;
-    for (const relation of this.liveRelations()) relation.data(this.model.app).replace(data);
+    for (const relation of liveRelations(this, this.endpoint))
+      relation.data(this.model.app).replace(data);
   }
 
   /**
@@ -243,7 +228,10 @@ export class OAuthRequirer extends CharmObject {
   private readProviderData(): ProviderData | undefined {
     const relation = this.relation;
     if (!relation?.app) return undefined;
-    return parseProviderData(relation.data(relation.app).toObject(), this.source(relation));
+    return parseProviderData(
+      relation.data(relation.app).toObject(),
+      relationSource(INTERFACE, relation),
+    );
   }
 
   /**
@@ -275,7 +263,7 @@ export class OAuthRequirer extends CharmObject {
     const relation = this.relation;
     const data = this.readProviderData();
     if (!relation || !data?.clientId || !data.clientSecretId) return undefined;
-    const src = this.source(relation);
+    const src = relationSource(INTERFACE, relation);
     let content: Record<string, string>;
     try {
       const secret = this.model.getSecret({ id: data.clientSecretId });

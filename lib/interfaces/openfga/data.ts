@@ -10,7 +10,12 @@
  * renderProviderBag({ storeId: "01GK...", tokenSecretId: secret.id!, httpApiUrl, grpcApiUrl });
  * ```
  */
-import { type DataSource, InterfaceDataError, fieldString } from "../common/databag.js";
+import {
+  type DataSource,
+  InterfaceDataError,
+  fieldSecretUri,
+  fieldString,
+} from "../common/databag.js";
 
 /**
  * The interface name in metadata and in error messages.
@@ -148,13 +153,7 @@ export function parseProviderBag(
       "grpc_api_url",
       `should be host:port or a URL, got ${JSON.stringify(grpc)}`,
     );
-  if (tokenSecretId !== undefined && !tokenSecretId.startsWith("secret:")) {
-    throw new InterfaceDataError(
-      src,
-      "token_secret_id",
-      `should be a Juju secret URI, got ${JSON.stringify(tokenSecretId)}`,
-    );
-  }
+  fieldSecretUri(bag, "token_secret_id", src);
   return {
     httpApiUrl: http,
     grpcApiUrl: grpc,

@@ -22,7 +22,8 @@ import type { EventSource, Snapshot } from "../../ops/framework/event.js";
 import { type RelationChangedEvent, RelationEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type Secret, canonicalSecretId } from "../../ops/model/secret.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { liveRelations } from "../common/relations.js";
 import {
   INTERFACE,
   TOKEN_KEY,
@@ -88,29 +89,14 @@ export class OpenFgaProvider extends CharmObject {
     this.observe(this.charmEvents.relation(endpoint).changed, this.onChanged);
   }
 
-  private source(r: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${r.endpoint}:${r.id}`,
-      owner: r.app?.name ?? "the remote application",
-    };
-  }
-
   /** The live relations and the store each asks for (undefined until asked). */
   requests(): { relation: Relation; storeName: string | undefined }[] {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .filter(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      )
-      .map((relation) => ({
-        relation,
-        storeName: relation.app
-          ? parseRequirerBag(relation.data(relation.app).toObject())
-          : undefined,
-      }));
+    return liveRelations(this, this.endpoint).map((relation) => ({
+      relation,
+      storeName: relation.app
+        ? parseRequirerBag(relation.data(relation.app).toObject())
+        : undefined,
+    }));
   }
 
   private async onChanged(event: RelationChangedEvent): Promise<void> {
@@ -175,7 +161,7 @@ export class OpenFgaProvider extends CharmObject {
       const bag = relation.data(this.model.app);
       let current;
       try {
-        current = parseProviderBag(bag.toObject(), this.source(relation));
+        current = parseProviderBag(bag.toObject(), relationSource(INTERFACE, relation));
       } catch (e) {
         // Our own bag should never be malformed; if it is, rewrite it from scratch.
         if (!(e instanceof InterfaceDataError)) throw e;

@@ -22,8 +22,10 @@ import {
   type SecretChangedEvent,
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import type { StatusBase } from "../../ops/model/status.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { readinessStatus } from "../common/readiness.js";
+import { liveRelations, relationEventInit } from "../common/relations.js";
 import { readGrantedSecret, sameSecret } from "../common/secrets.js";
 import {
   INTERFACE,
@@ -134,21 +136,7 @@ export class OpenFgaRequirer extends CharmObject {
 
   /** The live relation, if any (a relation being broken does not count). */
   get relation(): Relation | undefined {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .find(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      );
-  }
-
-  private source(r: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${r.endpoint}:${r.id}`,
-      owner: r.app?.name ?? "the remote application",
-    };
+    return liveRelations(this, this.endpoint)[0];
   }
 
   private ensureRequest(r: Relation): void {
@@ -177,7 +165,7 @@ export class OpenFgaRequirer extends CharmObject {
     if (res.state !== "ready") return;
     const key = String(r.id);
     const before = this.seen.data.relations[key];
-    const bag = parseProviderBag(r.data(r.app!).toObject(), this.source(r));
+    const bag = parseProviderBag(r.data(r.app!).toObject(), relationSource(INTERFACE, r));
     // Only ids and URLs: a token rotation arrives as secret-changed, handled there.
     const fingerprint = [
       res.store.storeId,
@@ -189,7 +177,7 @@ export class OpenFgaRequirer extends CharmObject {
       ...this.seen.data.relations,
       [key]: { fingerprint, secretId: bag?.tokenSecretId ?? "" },
     };
-    const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+    const init = relationEventInit(r);
     if (!before) await this.emit(this.on.storeCreated, new StoreCreatedEvent(this.model, init));
     else if (before.fingerprint !== fingerprint)
       await this.emit(this.on.storeChanged, new StoreChangedEvent(this.model, init));
@@ -199,7 +187,7 @@ export class OpenFgaRequirer extends CharmObject {
     const r = this.relation;
     const seen = r ? this.seen.data.relations[String(r.id)] : undefined;
     if (!r || !seen || !sameSecret(seen.secretId, event.secret.id)) return;
-    const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+    const init = relationEventInit(r);
     await this.emit(this.on.storeChanged, new StoreChangedEvent(this.model, init));
   }
 
@@ -207,16 +195,13 @@ export class OpenFgaRequirer extends CharmObject {
     const relations = { ...this.seen.data.relations };
     delete relations[String(event.relation.id)];
     this.seen.data.relations = relations;
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     await this.emit(this.on.storeRemoved, new StoreRemovedEvent(this.model, init));
   }
 
   private readinessOf(r: Relation): StoreReadiness {
     if (!r.app) return { state: "absent" };
-    const src = this.source(r);
+    const src = relationSource(INTERFACE, r);
     try {
       const d = parseProviderBag(r.data(r.app).toObject(), src);
       if (!d) return { state: "waiting", reason: "waiting for OpenFGA to answer" };
@@ -261,18 +246,6 @@ export class OpenFgaRequirer extends CharmObject {
 
   /** A status for collect-status, or undefined when ready (or absent and optional). */
   status(): StatusBase | undefined {
-    const r = this.readiness();
-    switch (r.state) {
-      case "absent":
-        return this.options.required === false
-          ? undefined
-          : new BlockedStatus(`needs an ${this.endpoint} relation`);
-      case "waiting":
-        return new WaitingStatus(`${this.endpoint}: ${r.reason}`);
-      case "invalid":
-        return new BlockedStatus(r.error.statusMessage);
-      case "ready":
-        return undefined;
-    }
+    return readinessStatus(this.readiness(), this.endpoint, this.options.required ?? true);
   }
 }

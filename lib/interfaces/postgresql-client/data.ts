@@ -16,6 +16,7 @@ import {
   InterfaceDataError,
   fieldBool,
   fieldJson,
+  fieldSecretUri,
   fieldString,
   isObject,
   isStringArray,
@@ -282,16 +283,8 @@ export interface ProviderBag {
 export function parseProviderBag(bag: Record<string, string>, src: DataSource): ProviderBag {
   const secrets: Partial<Record<SecretGroup, string>> = {};
   for (const group of ["user", "tls", "mtls", "entity", "extra"] as const) {
-    const uri = fieldString(bag, secretField(group));
-    if (uri === undefined) continue;
-    if (!/^secret:/.test(uri)) {
-      throw new InterfaceDataError(
-        src,
-        secretField(group),
-        `should be a Juju secret URI, got ${JSON.stringify(uri)}`,
-      );
-    }
-    secrets[group] = uri;
+    const uri = fieldSecretUri(bag, secretField(group), src);
+    if (uri !== undefined) secrets[group] = uri;
   }
   const endpoints = fieldString(bag, "endpoints");
   const readOnly = fieldString(bag, "read-only-endpoints");

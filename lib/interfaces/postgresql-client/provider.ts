@@ -25,7 +25,8 @@ import {
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import type { Secret } from "../../ops/model/secret.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { liveRelations, relationEventInit } from "../common/relations.js";
 import {
   type DatabaseRequest,
   INTERFACE,
@@ -118,19 +119,11 @@ export class DatabaseProvider extends CharmObject {
     this.observe(this.charmEvents.relation(endpoint).broken, this.onBroken);
   }
 
-  private source(r: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${r.endpoint}:${r.id}`,
-      owner: r.app?.name ?? "the remote application",
-    };
-  }
-
   /** The request on one relation. Never throws for remote data. */
   requestOf(r: Relation): RequestState {
     if (!r.app) return { relation: r, state: "none" };
     try {
-      const request = parseRequest(r.data(r.app).toObject(), this.source(r));
+      const request = parseRequest(r.data(r.app).toObject(), relationSource(INTERFACE, r));
       return request
         ? { relation: r, state: "requested", request }
         : { relation: r, state: "none" };
@@ -142,14 +135,7 @@ export class DatabaseProvider extends CharmObject {
 
   /** Every live relation's request. */
   requests(): RequestState[] {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .filter(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      )
-      .map((r) => this.requestOf(r));
+    return liveRelations(this, this.endpoint).map((r) => this.requestOf(r));
   }
 
   private async onChanged(event: RelationChangedEvent): Promise<void> {
@@ -165,10 +151,7 @@ export class DatabaseProvider extends CharmObject {
       this.answered.data.relations.includes(String(event.relation.id))
     )
       return;
-    const e = new DatabaseRequestedEvent(this.model, {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    });
+    const e = new DatabaseRequestedEvent(this.model, relationEventInit(event.relation));
     e.request = req.request;
     await this.emit(this.on.databaseRequested, e);
   }
@@ -183,10 +166,7 @@ export class DatabaseProvider extends CharmObject {
         this.ownedSecret(event.relation, group)?.removeAllRevisions();
       }
     }
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     await this.emit(this.on.databaseReleased, new DatabaseReleasedEvent(this.model, init));
   }
 

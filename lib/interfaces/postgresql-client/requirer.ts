@@ -29,8 +29,10 @@ import {
   type SecretChangedEvent,
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import type { StatusBase } from "../../ops/model/status.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { readinessStatus } from "../common/readiness.js";
+import { liveRelations, relationEventInit } from "../common/relations.js";
 import { readGrantedSecret, sameSecret } from "../common/secrets.js";
 import {
   type DatabaseConnection,
@@ -164,16 +166,7 @@ export class DatabaseRequirer extends CharmObject {
 
   /** The live relation, if any (the endpoint has limit 1; a broken one does not count). */
   get relation(): Relation | undefined {
-    return this.model.relations(this.endpoint).find((r) => !this.isBreaking(r));
-  }
-
-  private isBreaking(r: Relation): boolean {
-    const j = this.juju;
-    return j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id;
-  }
-
-  private source(r: Relation, owner = r.app?.name ?? "the remote application"): DataSource {
-    return { interfaceName: INTERFACE, relation: `${r.endpoint}:${r.id}`, owner };
+    return liveRelations(this, this.endpoint)[0];
   }
 
   /** Leader only: writes the request unless it is already there. Never changes a written request. */
@@ -200,8 +193,7 @@ export class DatabaseRequirer extends CharmObject {
   }
 
   private onLeaderElected(): void {
-    for (const r of this.model.relations(this.endpoint))
-      if (!this.isBreaking(r)) this.ensureRequest(r);
+    for (const r of liveRelations(this, this.endpoint)) this.ensureRequest(r);
   }
 
   private async onChanged(event: RelationChangedEvent): Promise<void> {
@@ -212,10 +204,7 @@ export class DatabaseRequirer extends CharmObject {
     if (r.state !== "ready") return;
     const now = this.fingerprint(event.relation, r.connection);
     this.seen.data.relations = { ...this.seen.data.relations, [key]: now };
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     if (!before?.created) {
       await this.emit(this.on.databaseCreated, new DatabaseCreatedEvent(this.model, init));
     } else if (
@@ -241,7 +230,7 @@ export class DatabaseRequirer extends CharmObject {
       const seen = this.seen.data.relations[String(r.id)];
       const ours = (seen?.secrets ?? []).some((uri) => sameSecret(uri, event.secret.id));
       if (!ours) continue;
-      const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+      const init = relationEventInit(r);
       await this.emit(this.on.credentialsChanged, new CredentialsChangedEvent(this.model, init));
     }
   }
@@ -250,16 +239,15 @@ export class DatabaseRequirer extends CharmObject {
     const relations = { ...this.seen.data.relations };
     delete relations[String(event.relation.id)];
     this.seen.data.relations = relations;
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     await this.emit(this.on.gone, new DatabaseGoneEvent(this.model, init));
   }
 
   private providerBagOrUndefined(r: Relation): ProviderBag | undefined {
     try {
-      return r.app ? parseProviderBag(r.data(r.app).toObject(), this.source(r)) : undefined;
+      return r.app
+        ? parseProviderBag(r.data(r.app).toObject(), relationSource(INTERFACE, r))
+        : undefined;
     } catch {
       return undefined;
     }
@@ -268,7 +256,7 @@ export class DatabaseRequirer extends CharmObject {
   private readinessOf(r: Relation): DatabaseReadiness {
     const app = r.app;
     if (!app) return { state: "absent" };
-    const src = this.source(r);
+    const src = relationSource(INTERFACE, r);
     try {
       const bag = parseProviderBag(r.data(app).toObject(), src);
       if (bag.subordinated && !r.units.some((u) => r.data(u).get("state") === "ready")) {
@@ -313,18 +301,6 @@ export class DatabaseRequirer extends CharmObject {
 
   /** A status for collect-status, or undefined when ready (or absent and optional). */
   status(): StatusBase | undefined {
-    const r = this.readiness();
-    switch (r.state) {
-      case "absent":
-        return this.options.required === false
-          ? undefined
-          : new BlockedStatus(`needs a ${this.endpoint} relation`);
-      case "waiting":
-        return new WaitingStatus(`${this.endpoint}: ${r.reason}`);
-      case "invalid":
-        return new BlockedStatus(r.error.statusMessage);
-      case "ready":
-        return undefined;
-    }
+    return readinessStatus(this.readiness(), this.endpoint, this.options.required ?? true);
   }
 }

@@ -18,9 +18,9 @@ import { CharmObject } from "../../ops/charm.js";
 import { EventBase, type Snapshot } from "../../ops/framework/event.js";
 import type { EventSource } from "../../ops/framework/event.js";
 import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
-import type { Relation } from "../../ops/model/relation.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
 import { podFqdn } from "../common/network.js";
+import { liveRelations } from "../common/relations.js";
 import { JujuTopology } from "../common/topology.js";
 import {
   INTERFACE,
@@ -151,7 +151,7 @@ export class MetricsEndpointProvider extends CharmObject {
     try {
       ev = parseRequirerEvent(
         event.relation.data(event.app).toObject(),
-        this.source(event.relation),
+        relationSource(INTERFACE, event.relation),
       );
     } catch (e) {
       if (!(e instanceof InterfaceDataError)) throw e;
@@ -168,14 +168,6 @@ export class MetricsEndpointProvider extends CharmObject {
       invalid.errors = ev.scrapeJobErrors;
       await this.emit(this.invalidScrapeJob, invalid);
     }
-  }
-
-  private source(relation: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${relation.endpoint}:${relation.id}`,
-      owner: relation.app?.name ?? "the remote application",
-    };
   }
 
   /** Replaces the scrape jobs and republishes them. */
@@ -205,21 +197,12 @@ export class MetricsEndpointProvider extends CharmObject {
     return rules;
   }
 
-  private relations(): Relation[] {
-    const juju = this.juju;
-    const broken =
-      juju.event.kind === "relation" && juju.event.phase === "broken"
-        ? juju.relation?.id
-        : undefined;
-    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
-  }
-
   /**
    * Writes this unit's address on every relation, and as leader the scrape jobs, topology and
    * alert rules. Only changed keys are written; stale keys are removed.
    */
   publish(): void {
-    const relations = this.relations();
+    const relations = liveRelations(this, this.endpoint);
     if (relations.length === 0) return;
     const external =
       typeof this.opts.externalUrl === "function" ? this.opts.externalUrl() : this.opts.externalUrl;

@@ -14,7 +14,8 @@
  */
 import { CharmObject } from "../../ops/charm.js";
 import type { Relation } from "../../ops/model/relation.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { liveRelations } from "../common/relations.js";
 import {
   INTERFACE,
   type ProviderCapabilities,
@@ -103,28 +104,14 @@ export class TlsCertificatesProvider extends CharmObject {
     this.observe(this.charmEvents.updateStatus, this.sync);
   }
 
-  private live(): Relation[] {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .filter(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      );
-  }
-
-  private source(r: Relation, owner: string): DataSource {
-    return { interfaceName: INTERFACE, relation: `${r.endpoint}:${r.id}`, owner };
-  }
-
   /** Every CSR of every requirer unit bag and app bag. Malformed bags are skipped into {@link problems}. */
   requests(relation?: Relation): CertificateRequest[] {
     this.problems = [];
     const out: CertificateRequest[] = [];
-    for (const r of relation ? [relation] : this.live()) {
+    for (const r of relation ? [relation] : liveRelations(this, this.endpoint)) {
       for (const owner of [...r.units, ...(r.app ? [r.app] : [])]) {
         try {
-          const src = this.source(r, owner.name);
+          const src = relationSource(INTERFACE, r, owner.name);
           for (const [i, c] of parseRequirerBag(r.data(owner).toObject(), src).entries()) {
             // A CSR that does not parse or whose signature fails is refused here, before any
             // issuing code sees it.
@@ -161,7 +148,7 @@ export class TlsCertificatesProvider extends CharmObject {
     try {
       return parseProviderBag(
         r.data(this.model.app).toObject(),
-        this.source(r, this.model.app.name),
+        relationSource(INTERFACE, r, this.model.app.name),
       );
     } catch (e) {
       if (!(e instanceof InterfaceDataError)) throw e;
@@ -199,7 +186,7 @@ export class TlsCertificatesProvider extends CharmObject {
    */
   sync(): void {
     if (!this.model.unit.isLeader()) return;
-    for (const r of this.live()) {
+    for (const r of liveRelations(this, this.endpoint)) {
       const wanted = new Set(this.requests(r).map((q) => q.csr));
       const d = this.load(r);
       this.save(r, {
@@ -270,7 +257,7 @@ export class TlsCertificatesProvider extends CharmObject {
    */
   revokeAll(): void {
     if (!this.model.unit.isLeader()) return;
-    for (const r of this.live()) {
+    for (const r of liveRelations(this, this.endpoint)) {
       const d = this.load(r);
       this.save(r, { ...d, certificates: d.certificates.map((c) => ({ ...c, revoked: true })) });
     }

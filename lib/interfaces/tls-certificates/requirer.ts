@@ -29,8 +29,10 @@ import type { EventSource, Snapshot } from "../../ops/framework/event.js";
 import { type RelationBrokenEvent, RelationEvent } from "../../ops/framework/juju-events.js";
 import type { Relation, RelationDataContent } from "../../ops/model/relation.js";
 import type { Secret } from "../../ops/model/secret.js";
-import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { BlockedStatus, type StatusBase } from "../../ops/model/status.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { readinessStatus } from "../common/readiness.js";
+import { liveRelations, relationEventInit } from "../common/relations.js";
 import {
   INTERFACE,
   LIBID,
@@ -276,13 +278,7 @@ export class TlsCertificatesRequirer extends CharmObject {
 
   /** The live relation, if any (a relation being broken does not count). */
   get relation(): Relation | undefined {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .find(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      );
+    return liveRelations(this, this.endpoint)[0];
   }
 
   private get active(): boolean {
@@ -304,14 +300,6 @@ export class TlsCertificatesRequirer extends CharmObject {
 
   private ourBag(r: Relation): RelationDataContent {
     return r.data(this.mode === "unit" ? this.model.unit : this.model.app);
-  }
-
-  private source(r: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${r.endpoint}:${r.id}`,
-      owner: r.app?.name ?? "the remote application",
-    };
   }
 
   private keySecret(): Secret | undefined {
@@ -340,7 +328,7 @@ export class TlsCertificatesRequirer extends CharmObject {
 
   private ourCsrs(r: Relation): RequirerCsr[] {
     try {
-      return parseRequirerBag(this.ourBag(r).toObject(), this.source(r));
+      return parseRequirerBag(this.ourBag(r).toObject(), relationSource(INTERFACE, r));
     } catch {
       return []; // our own bag, unreadable: start again
     }
@@ -348,7 +336,7 @@ export class TlsCertificatesRequirer extends CharmObject {
 
   private providerData(r: Relation): ProviderData {
     return r.app
-      ? parseProviderBag(r.data(r.app).toObject(), this.source(r))
+      ? parseProviderBag(r.data(r.app).toObject(), relationSource(INTERFACE, r))
       : { certificates: [], requestErrors: [] };
   }
 
@@ -422,7 +410,7 @@ export class TlsCertificatesRequirer extends CharmObject {
   ): Promise<void> {
     const k = String(r.id);
     const before = this.seen.data.relations[k] ?? { available: [], denied: [] };
-    const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+    const init = relationEventInit(r);
     const available: string[] = [];
     for (const c of csrs) {
       const cert = this.assigned(c, provider, key);
@@ -502,10 +490,7 @@ export class TlsCertificatesRequirer extends CharmObject {
     const relations = { ...this.seen.data.relations };
     delete relations[String(event.relation.id)];
     this.seen.data.relations = relations;
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
   }
 
@@ -557,24 +542,15 @@ export class TlsCertificatesRequirer extends CharmObject {
   /** A status for collect-status, or undefined when ready (or absent and optional). */
   status(): StatusBase | undefined {
     const r = this.readiness();
-    switch (r.state) {
-      case "absent":
-        return this.options.required
-          ? new BlockedStatus(`needs a ${this.endpoint} relation`)
-          : undefined;
-      case "waiting":
-        return this.active ? new WaitingStatus(`${this.endpoint}: ${r.reason}`) : undefined;
-      case "invalid":
-        return new BlockedStatus(r.error.statusMessage);
-      case "misconfigured":
-        return new BlockedStatus(`${this.endpoint}: ${r.reason}`);
-      case "denied":
-        return new BlockedStatus(
-          `${this.endpoint}: certificate request refused: ${r.errors[0]!.error.message}`,
-        );
-      case "ready":
-        return undefined;
+    if (r.state === "misconfigured") return new BlockedStatus(`${this.endpoint}: ${r.reason}`);
+    if (r.state === "denied") {
+      return new BlockedStatus(
+        `${this.endpoint}: certificate request refused: ${r.errors[0]!.error.message}`,
+      );
     }
+    // A non-leader in app mode waits on the leader: nothing to show.
+    if (r.state === "waiting" && !this.active) return undefined;
+    return readinessStatus(r, this.endpoint, this.options.required ?? false);
   }
 }
 

@@ -12,7 +12,8 @@
 import { CharmObject } from "../../ops/charm.js";
 import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
 import type { Relation } from "../../ops/model/relation.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { liveRelations } from "../common/relations.js";
 import {
   INTERFACE,
   type ReceiverProtocol,
@@ -110,18 +111,9 @@ export class TracingRequirer extends CharmObject {
     this.observe(rel.broken, this.onBroken);
   }
 
-  private liveRelations(): Relation[] {
-    const juju = this.juju;
-    const broken =
-      juju.event.kind === "relation" && juju.event.phase === "broken"
-        ? juju.relation?.id
-        : undefined;
-    return this.model.relations(this.endpoint).filter((r) => r.id !== broken);
-  }
-
   /** The tracing relation (the first live one). */
   get relation(): Relation | undefined {
-    return this.liveRelations()[0];
+    return liveRelations(this, this.endpoint)[0];
   }
 
   private onPublish(): void {
@@ -133,15 +125,8 @@ export class TracingRequirer extends CharmObject {
     this.protocols = protocols;
     const data = renderRequirerAppData(protocols);
     if (!this.model.unit.isLeader()) return;
-    for (const relation of this.liveRelations()) relation.data(this.model.app).replace(data);
-  }
-
-  private source(relation: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${relation.endpoint}:${relation.id}`,
-      owner: relation.app?.name ?? "the remote application",
-    };
+    for (const relation of liveRelations(this, this.endpoint))
+      relation.data(this.model.app).replace(data);
   }
 
   private async onChanged(): Promise<void> {
@@ -179,7 +164,10 @@ export class TracingRequirer extends CharmObject {
    */
   getReceivers(relation: Relation | undefined = this.relation): Receiver[] | undefined {
     if (!relation?.app) return undefined;
-    return parseProviderAppData(relation.data(relation.app).toObject(), this.source(relation));
+    return parseProviderAppData(
+      relation.data(relation.app).toObject(),
+      relationSource(INTERFACE, relation),
+    );
   }
 
   /**

@@ -25,7 +25,8 @@ import {
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { type Secret, canonicalSecretId } from "../../ops/model/secret.js";
-import { type DataSource, InterfaceDataError, fieldString } from "../common/databag.js";
+import { InterfaceDataError, fieldString, relationSource } from "../common/databag.js";
+import { liveRelations, relationEventInit } from "../common/relations.js";
 import {
   INTERFACE,
   ROLE_ID_KEY,
@@ -159,10 +160,6 @@ export class VaultKvProvider extends CharmObject {
     this.observe(this.charmEvents.relation(endpoint).departed, this.onDeparted);
   }
 
-  private source(r: Relation, owner: string): DataSource {
-    return { interfaceName: INTERFACE, relation: `${r.endpoint}:${r.id}`, owner };
-  }
-
   /** The requests of every unit of `relation`. Never throws for remote data. */
   requestsOf(relation: Relation): KvRequest[] {
     const app = relation.app;
@@ -170,7 +167,10 @@ export class VaultKvProvider extends CharmObject {
     const mountSuffix = fieldString(relation.data(app).toObject(), "mount_suffix");
     return relation.units.map((u): KvRequest => {
       try {
-        const req = parseUnitBag(relation.data(u).toObject(), this.source(relation, u.name));
+        const req = parseUnitBag(
+          relation.data(u).toObject(),
+          relationSource(INTERFACE, relation, u.name),
+        );
         if (!req || mountSuffix === undefined)
           return { relation, unitName: u.name, state: "incomplete" };
         return { relation, unitName: u.name, state: "valid", mountSuffix, ...req };
@@ -184,14 +184,7 @@ export class VaultKvProvider extends CharmObject {
 
   /** The requests of every unit of every live relation. */
   requests(): KvRequest[] {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .filter(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      )
-      .flatMap((r) => this.requestsOf(r));
+    return liveRelations(this, this.endpoint).flatMap((r) => this.requestsOf(r));
   }
 
   private async onChanged(event: RelationChangedEvent): Promise<void> {
@@ -199,10 +192,7 @@ export class VaultKvProvider extends CharmObject {
     for (const req of this.requestsOf(event.relation)) {
       if (req.state === "invalid") this.log.warning(req.error.message);
       if (req.state !== "valid") continue;
-      const e = new ClientAttachedEvent(this.model, {
-        relation: event.relation,
-        ...(event.relation.app ? { app: event.relation.app.name } : {}),
-      });
+      const e = new ClientAttachedEvent(this.model, relationEventInit(event.relation));
       e.unitName = req.unitName;
       e.mountSuffix = req.mountSuffix;
       e.egressSubnets = req.egressSubnets;
@@ -215,10 +205,7 @@ export class VaultKvProvider extends CharmObject {
     const unit = event.departingUnit;
     if (!this.model.unit.isLeader() || !unit || unit.name.startsWith(`${this.model.app.name}/`))
       return;
-    const e = new ClientDetachedEvent(this.model, {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    });
+    const e = new ClientDetachedEvent(this.model, relationEventInit(event.relation));
     e.unitName = unit.name;
     await this.emit(this.on.clientDetached, e);
   }
@@ -273,7 +260,7 @@ export class VaultKvProvider extends CharmObject {
       credentials =
         parseProviderBag(
           relation.data(this.model.app).toObject(),
-          this.source(relation, this.model.app.name),
+          relationSource(INTERFACE, relation, this.model.app.name),
         )?.credentials ?? {};
     } catch {
       return {};

@@ -27,8 +27,10 @@ import {
   type SecretChangedEvent,
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import { BlockedStatus, type StatusBase, WaitingStatus } from "../../ops/model/status.js";
-import { type DataSource, InterfaceDataError } from "../common/databag.js";
+import type { StatusBase } from "../../ops/model/status.js";
+import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { readinessStatus } from "../common/readiness.js";
+import { liveRelations, relationEventInit } from "../common/relations.js";
 import { readGrantedSecret, sameSecret } from "../common/secrets.js";
 import {
   INTERFACE,
@@ -164,13 +166,7 @@ export class VaultKvRequirer extends CharmObject {
 
   /** The live relation, if any (a relation being broken does not count). */
   get relation(): Relation | undefined {
-    const j = this.juju;
-    return this.model
-      .relations(this.endpoint)
-      .find(
-        (r) =>
-          !(j.event.kind === "relation" && j.event.phase === "broken" && j.relation?.id === r.id),
-      );
+    return liveRelations(this, this.endpoint)[0];
   }
 
   /** This unit's stable nonce, made (or adopted from the Python charm's secret) on first use. */
@@ -185,14 +181,6 @@ export class VaultKvRequirer extends CharmObject {
       this.stored.data.nonce = nonce || randomBytes(16).toString("hex");
     }
     return this.stored.data.nonce;
-  }
-
-  private source(r: Relation): DataSource {
-    return {
-      interfaceName: INTERFACE,
-      relation: `${r.endpoint}:${r.id}`,
-      owner: r.app?.name ?? "the remote application",
-    };
   }
 
   private defaultEgress(r: Relation): string[] {
@@ -236,7 +224,7 @@ export class VaultKvRequirer extends CharmObject {
       ...this.stored.data.relations,
       [key]: { fingerprint, secretId },
     };
-    const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+    const init = relationEventInit(r);
     if (!before) await this.emit(this.on.ready, new VaultKvReadyEvent(this.model, init));
     else if (before.fingerprint !== fingerprint)
       await this.emit(this.on.changed, new VaultKvChangedEvent(this.model, init));
@@ -245,7 +233,9 @@ export class VaultKvRequirer extends CharmObject {
   private credentialsSecretId(r: Relation): string | undefined {
     try {
       return r.app
-        ? parseProviderBag(r.data(r.app).toObject(), this.source(r))?.credentials[this.nonce]
+        ? parseProviderBag(r.data(r.app).toObject(), relationSource(INTERFACE, r))?.credentials[
+            this.nonce
+          ]
         : undefined;
     } catch {
       return undefined;
@@ -256,7 +246,7 @@ export class VaultKvRequirer extends CharmObject {
     const r = this.relation;
     const seen = r ? this.stored.data.relations[String(r.id)] : undefined;
     if (!r || !seen || !sameSecret(seen.secretId, event.secret.id)) return;
-    const init = { relation: r, ...(r.app ? { app: r.app.name } : {}) };
+    const init = relationEventInit(r);
     await this.emit(this.on.changed, new VaultKvChangedEvent(this.model, init));
   }
 
@@ -264,16 +254,13 @@ export class VaultKvRequirer extends CharmObject {
     const relations = { ...this.stored.data.relations };
     delete relations[String(event.relation.id)];
     this.stored.data.relations = relations;
-    const init = {
-      relation: event.relation,
-      ...(event.relation.app ? { app: event.relation.app.name } : {}),
-    };
+    const init = relationEventInit(event.relation);
     await this.emit(this.on.gone, new VaultKvGoneEvent(this.model, init));
   }
 
   private readinessOf(r: Relation): VaultKvReadiness {
     if (!r.app) return { state: "absent" };
-    const src = this.source(r);
+    const src = relationSource(INTERFACE, r);
     try {
       const d = parseProviderBag(r.data(r.app).toObject(), src);
       if (!d) return { state: "waiting", reason: "waiting for vault to answer" };
@@ -327,18 +314,6 @@ export class VaultKvRequirer extends CharmObject {
 
   /** A status for collect-status, or undefined when ready (or absent and optional). */
   status(): StatusBase | undefined {
-    const r = this.readiness();
-    switch (r.state) {
-      case "absent":
-        return this.options.required
-          ? new BlockedStatus(`needs a ${this.endpoint} relation`)
-          : undefined;
-      case "waiting":
-        return new WaitingStatus(`${this.endpoint}: ${r.reason}`);
-      case "invalid":
-        return new BlockedStatus(r.error.statusMessage);
-      case "ready":
-        return undefined;
-    }
+    return readinessStatus(this.readiness(), this.endpoint, this.options.required ?? false);
   }
 }
