@@ -223,8 +223,7 @@ export class OpenFgaCharm extends CharmBase {
     const leader = this.unit.isLeader();
     const peers = this.model.getRelation(PEERS);
 
-    const tokenSecret = leader ? this.openfga.ensureTokenSecret() : undefined;
-    const token = this.readToken(tokenSecret);
+    const { secret: tokenSecret, token } = this.tokenSecret(leader);
     if (leader && peers) await this.reconcileResources(cfg, peers, st);
 
     this.unit.setPorts([
@@ -242,22 +241,28 @@ export class OpenFgaCharm extends CharmBase {
     }
 
     const serving = await this.reconcileWorkload(cfg, token, tlsFiles, peers, st);
-    if (leader && tokenSecret) {
-      if (serving) await this.createStores(tokenSecret, token!, urls, tlsFiles, st);
+    if (leader && tokenSecret && token) {
+      if (serving) await this.createStores(tokenSecret, token, urls, tlsFiles, st);
       else this.waitForStores(st);
       this.openfga.updateUrls(urls);
     }
   }
 
-  /** The preshared key from the app secret (any unit can read it); undefined until created. */
-  private readToken(leaderSecret: Secret | undefined): string | undefined {
+  /**
+   * The app secret holding the preshared key, and the key. Any unit reads it by its label; the
+   * leader creates it the first time (and only then: scaling and new leaders keep it).
+   */
+  private tokenSecret(leader: boolean): { secret?: Secret; token?: string } {
+    let secret: Secret;
     try {
-      const secret = leaderSecret ?? this.model.getSecret({ label: TOKEN_SECRET_LABEL });
-      return secret.getContent().token || undefined;
+      secret = this.model.getSecret({ label: TOKEN_SECRET_LABEL });
     } catch (e) {
-      if (e instanceof SecretNotFoundError) return undefined;
-      throw e;
+      if (!(e instanceof SecretNotFoundError)) throw e;
+      if (!leader) return {};
+      secret = this.openfga.ensureTokenSecret();
     }
+    const token = secret.getContent().token;
+    return token ? { secret, token } : {};
   }
 
   /** This unit's certificate, when the certificates relation gave one. */
