@@ -73,21 +73,30 @@ const exec = (commandPrefix: string[], stdout = "", returnCode = 0): ExecHandler
   stderr: "",
 });
 
+const PASSWD = "root:x:0:0:root:/root:/bin/bash\npostgres:x:101:104::/var/lib/postgresql:/bin/sh\n";
+
 const WORKLOAD_EXECS = [
-  exec(["getent", "passwd", "postgres"], "postgres:x:101:104::/var/lib/postgresql:/bin/sh\n"),
   exec(["chown"]),
   exec([`${BIN_DIR}/initdb`], "Success.\n"),
   exec([`${BIN_DIR}/postgres`, "--version"], "postgres (PostgreSQL) 18.4\n"),
 ];
 
 /** A fresh container: no cluster yet. */
-const freshContainer = container({ name: "postgresql", execs: WORKLOAD_EXECS });
+const freshContainer = container({
+  name: "postgresql",
+  execs: WORKLOAD_EXECS,
+  files: { "/etc/passwd": PASSWD },
+});
 
 /** A container whose server runs already. */
 const servingContainer = container({
   name: "postgresql",
   execs: WORKLOAD_EXECS,
-  files: { [`${PGDATA}/PG_VERSION`]: "18\n", [`${PGDATA}/pg_hba.conf`]: hbaConf() },
+  files: {
+    "/etc/passwd": PASSWD,
+    [`${PGDATA}/PG_VERSION`]: "18\n",
+    [`${PGDATA}/pg_hba.conf`]: hbaConf(),
+  },
   layers: { postgresql: serverLayer(ACCOUNT) },
   serviceStatuses: { postgresql: "active" },
 });
@@ -175,11 +184,8 @@ describe("postgresql-k8s stand-in: the server", () => {
     const ctx = contextFor(new FakeAdmin());
     const noAccount = container({
       name: "postgresql",
-      execs: [
-        exec(["getent", "passwd", "postgres"], "", 2),
-        exec(["getent", "group", "postgres"], "", 2),
-        exec(["useradd"]),
-      ],
+      files: { "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\n", "/etc/group": "root:x:0:\n" },
+      execs: [exec(["useradd"])],
     });
     const out = await ctx.run(
       ctx.on.pebbleReady(noAccount),
@@ -192,7 +198,7 @@ describe("postgresql-k8s stand-in: the server", () => {
     );
     const useradd = ctx.execHistory.find((argv) => argv[0] === "useradd")!;
     expect(useradd).toEqual(expect.arrayContaining(["--system", "--user-group", "postgres"]));
-    // getent still finds nothing (a static test handler): a clear status, not a failed hook.
+    // /etc/passwd still lacks it (useradd is a test handler): a clear status, not a failed hook.
     expect(out.unitStatus).toEqual({
       status: "blocked",
       message: "the postgres account is missing after useradd; see juju debug-log",
@@ -207,6 +213,7 @@ describe("postgresql-k8s stand-in: the server", () => {
         ...WORKLOAD_EXECS.filter((e) => e.commandPrefix[0] !== `${BIN_DIR}/initdb`),
         exec([`${BIN_DIR}/initdb`], "initdb: error: could not create directory\n", 1),
       ],
+      files: { "/etc/passwd": PASSWD },
     });
     const out = await ctx.run(
       ctx.on.pebbleReady(failing),
@@ -381,6 +388,9 @@ describe("postgresql-k8s stand-in: database relations", () => {
     const again = await ctx2.run(ctx2.on.updateStatus(), out);
     expect(admin2.calls).toEqual([]);
     expect(again.secrets).toEqual(out.secrets);
+    // No command runs in a steady hook but the takeover of the (root-owned, in this test) data
+    // folder: the account comes from /etc/passwd and the version from stored state.
+    expect(ctx2.execHistory.filter((argv) => argv[0] !== "chown")).toEqual([]);
     expect(again.unitStatus).toEqual({ status: "active", message: "Primary" });
   });
 
