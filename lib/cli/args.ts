@@ -7,15 +7,15 @@
  * @example
  * ```ts
  * keyValues(["greeting=hi", "port=8080"], "config"); // { greeting: "hi", port: "8080" }
- * actionParams(["name=Ada", "db.port=5432"]); // { name: "Ada", db: { port: 5432 } }
+ * await actionParams(["name=Ada", "db.port=5432"]); // { name: "Ada", db: { port: 5432 } }
  * parseDuration("2s"); // 2000
  * ```
  */
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { parseGoDuration } from "../jujuc/internal/go-format.js";
 import { UsageError } from "./errors.js";
+import { yaml } from "./format/output.js";
 
 function splitPair(arg: string, what: string): [string, string] {
   const i = arg.indexOf("=");
@@ -46,16 +46,20 @@ export function keyValues(args: readonly string[], what: string): Record<string,
  *
  * @example
  * ```ts
- * actionParams(["count=3", "name=Ada"]); // { count: 3, name: "Ada" }
- * actionParams(["count=3"], true); // { count: "3" }
+ * await actionParams(["count=3", "name=Ada"]); // { count: 3, name: "Ada" }
+ * await actionParams(["count=3"], true); // { count: "3" }
  * ```
  */
-export function actionParams(args: readonly string[], strings = false): Record<string, unknown> {
+export async function actionParams(
+  args: readonly string[],
+  strings = false,
+): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
+  const parseYaml = strings || args.length === 0 ? undefined : (await yaml()).parse;
   for (const arg of args) {
     const [key, raw] = splitPair(arg, "an action parameter");
     let value: unknown = raw;
-    if (!strings) {
+    if (parseYaml !== undefined) {
       try {
         value = raw === "" ? "" : (parseYaml(raw) as unknown);
       } catch {
@@ -120,14 +124,14 @@ export function wholeNumber(value: string, what: string, min = 0): number {
  *
  * @example
  * ```ts
- * deployConfig(["port=9090", "./demo.yaml"], "demo", process.cwd());
+ * await deployConfig(["port=9090", "./demo.yaml"], "demo", process.cwd());
  * ```
  */
-export function deployConfig(
+export async function deployConfig(
   values: readonly string[],
   app: string,
   cwd: string,
-): Record<string, string | number | boolean> {
+): Promise<Record<string, string | number | boolean>> {
   const out: Record<string, string | number | boolean> = {};
   for (const value of values) {
     if (value.includes("=") && !existsSync(resolve(cwd, value))) {
@@ -138,7 +142,7 @@ export function deployConfig(
     const path = resolve(cwd, value);
     let doc: unknown;
     try {
-      doc = parseYaml(readFileSync(path, "utf8"));
+      doc = (await yaml()).parse(readFileSync(path, "utf8"));
     } catch (e) {
       throw new UsageError(`cannot read config file ${path}: ${(e as Error).message}`);
     }

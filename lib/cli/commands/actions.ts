@@ -14,14 +14,13 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { parse as parseYaml } from "yaml";
 import { goQuote } from "../../jujuc/internal/go-format.js";
 import type { ActionResult, SettleResult } from "../../sim/controller.js";
 import type { StatusOutput } from "../../sim/status.js";
 import { actionParams, parseDuration } from "../args.js";
 import type { CliContext } from "../context.js";
 import { CliError, UsageError } from "../errors.js";
-import { parseFormat, toJson, toYaml } from "../format/output.js";
+import { parseFormat, toJson, toYaml, yaml } from "../format/output.js";
 
 /**
  * The unit an `<app>/leader` names (other names are returned as they are).
@@ -108,7 +107,7 @@ export function registerActionCommands(program: Command, ctx: CliContext): void 
         if (opts.params !== undefined) {
           let doc: unknown;
           try {
-            doc = parseYaml(readFileSync(opts.params, "utf8"));
+            doc = (await yaml()).parse(readFileSync(opts.params, "utf8"));
           } catch (e) {
             throw new UsageError(`cannot read params file ${opts.params}: ${(e as Error).message}`);
           }
@@ -117,7 +116,7 @@ export function registerActionCommands(program: Command, ctx: CliContext): void 
           }
           params = doc as Record<string, unknown>;
         }
-        params = { ...params, ...actionParams(args, opts.stringArgs === true) };
+        params = { ...params, ...(await actionParams(args, opts.stringArgs === true)) };
         const timeoutMs =
           typeof opts.wait === "string" ? parseDuration(opts.wait, "wait") : undefined;
         const unit = await resolveLeader(ctx, model, unitArg);
@@ -139,8 +138,8 @@ export function registerActionCommands(program: Command, ctx: CliContext): void 
         }
         for (const line of result.log) ctx.note(`${timeOf(Date.now())} ${line}`);
         if (format === "json") ctx.io.out(toJson(taskView(result)));
-        else if (format === "yaml") ctx.io.out(toYaml(taskView(result)));
-        else if (Object.keys(result.results).length > 0) ctx.io.out(toYaml(result.results));
+        else if (format === "yaml") ctx.io.out(await toYaml(taskView(result)));
+        else if (Object.keys(result.results).length > 0) ctx.io.out(await toYaml(result.results));
         if (result.status !== "completed") {
           if (result.message !== undefined)
             ctx.note(`Action id ${result.id} ${result.status}: ${result.message}`);
@@ -166,8 +165,8 @@ export function registerActionCommands(program: Command, ctx: CliContext): void 
       )) as ActionResult;
       if (format === "json") ctx.io.out(toJson(taskView(result)));
       else if (format === "yaml" || result.status !== "completed")
-        ctx.io.out(toYaml(taskView(result)));
-      else if (Object.keys(result.results).length > 0) ctx.io.out(toYaml(result.results));
+        ctx.io.out(await toYaml(taskView(result)));
+      else if (Object.keys(result.results).length > 0) ctx.io.out(await toYaml(result.results));
     });
 
   program

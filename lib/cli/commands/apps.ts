@@ -97,7 +97,7 @@ export function registerApplicationCommands(program: Command, ctx: CliContext): 
         charm: target,
         baseDir: cwd,
         ...(name !== undefined ? { name } : {}),
-        config: deployConfig(opts.config ?? [], appName, cwd),
+        config: await deployConfig(opts.config ?? [], appName, cwd),
         resources: deployResources(opts.resource ?? [], cwd),
         ...(opts.trust === true ? { trust: true } : {}),
         ...(scale !== undefined ? { scale } : {}),
@@ -170,7 +170,7 @@ export function registerApplicationCommands(program: Command, ctx: CliContext): 
           ctx.print(typeof value === "string" ? value : JSON.stringify(value));
           return;
         }
-        ctx.io.out(format === "json" ? toJson(view) : toYaml(view));
+        ctx.io.out(format === "json" ? toJson(view) : await toYaml(view));
       },
     );
 

@@ -13,7 +13,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { goQuote } from "../../jujuc/internal/go-format.js";
-import { defaultPebble } from "../../sim/workload/manager.js";
 import type { DaemonOptions } from "../../sim/daemon/home.js";
 import {
   bootstrap,
@@ -75,6 +74,8 @@ export function registerControllerCommands(program: Command, ctx: CliContext): v
           notes.push("not running as root: no network namespaces and no workload containers");
           networking = workloads = false;
         }
+        // Loaded here only: the workload manager's module graph is large.
+        const { defaultPebble } = await import("../../sim/workload/manager.js");
         if (workloads && !existsSync(defaultPebble())) {
           notes.push(
             `Pebble is not installed at ${defaultPebble()} (bash scripts/setup.sh): no workload containers`,

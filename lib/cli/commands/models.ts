@@ -90,7 +90,7 @@ export function registerModelCommands(program: Command, ctx: CliContext): void {
       if (format === "json")
         return ctx.io.out(toJson({ models, "current-model": current ?? null }));
       if (format === "yaml")
-        return ctx.io.out(toYaml({ models, "current-model": current ?? null }));
+        return ctx.io.out(await toYaml({ models, "current-model": current ?? null }));
       ctx.io.out(
         table([
           ["Model", "Cloud/Region", "Type", "Status", "Apps", "Units"],

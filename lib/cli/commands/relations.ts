@@ -28,8 +28,8 @@ export function registerRelationCommands(program: Command, ctx: CliContext): voi
     .command("integrate")
     .alias("relate")
     .description("Integrate two applications (endpoints inferred when left out)")
-    .argument("<application1[:endpoint]>")
-    .argument("<application2[:endpoint]>")
+    .argument("<app1[:endpoint]>")
+    .argument("<app2[:endpoint]>")
     .option("-m, --model <model>")
     .action(async (a: string, b: string, opts: { model?: string }) => {
       await ctx.request("integrate", { model: ctx.model(opts.model), a, b });
@@ -38,8 +38,8 @@ export function registerRelationCommands(program: Command, ctx: CliContext): voi
   program
     .command("remove-relation")
     .description("Remove a relation, by its two endpoints or its id")
-    .argument("<application1[:endpoint]|relation-id>")
-    .argument("[application2[:endpoint]]")
+    .argument("<app1[:endpoint]|relation-id>")
+    .argument("[app2[:endpoint]]")
     .option("-m, --model <model>")
     .action(async (a: string, b: string | undefined, opts: { model?: string }) => {
       const model = ctx.model(opts.model);
@@ -53,7 +53,7 @@ export function registerRelationCommands(program: Command, ctx: CliContext): voi
   program
     .command("offer")
     .description("Offer application endpoints to other models")
-    .argument("<[model.]application:endpoint[,endpoint...]>")
+    .argument("<[model.]app:endpoint[,...]>")
     .argument("[offer-name]")
     .option("-m, --model <model>")
     .action(async (spec: string, name: string | undefined, opts: { model?: string }) => {
@@ -78,7 +78,7 @@ export function registerRelationCommands(program: Command, ctx: CliContext): voi
   program
     .command("consume")
     .description("Add a remote offer to the model (a SAAS entry)")
-    .argument("<[controller:][qualifier/]model.offer>")
+    .argument("<[qualifier/]model.offer>")
     .argument("[local-name]")
     .option("-m, --model <model>")
     .action(async (url: string, alias: string | undefined, opts: { model?: string }) => {

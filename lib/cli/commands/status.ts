@@ -106,7 +106,7 @@ export function registerStatusCommands(program: Command, ctx: CliContext): void 
           };
           const shown = filterStatus(status, filters);
           if (format === "json") return toJson(shown);
-          if (format === "yaml") return toYaml(shown);
+          if (format === "yaml") return await toYaml(shown);
           return statusTable(shown, integrations, { relations: opts.relations === true });
         };
         if (opts.watch === undefined || opts.watch === false) {
@@ -162,7 +162,7 @@ export function registerStatusCommands(program: Command, ctx: CliContext): void 
                   };
           }
         }
-        ctx.io.out(format === "json" ? toJson(out) : toYaml(out));
+        ctx.io.out(format === "json" ? toJson(out) : await toYaml(out));
       },
     );
 

@@ -6,10 +6,10 @@
  * @example
  * ```ts
  * table([["Unit", "Workload"], ["demo/0*", "active"]]); // "Unit     Workload\ndemo/0*  active\n"
- * toYaml({ "demo/0": { leader: true } }); // "demo/0:\n  leader: true\n"
+ * await toYaml({ "demo/0": { leader: true } }); // "demo/0:\n  leader: true\n"
  * ```
  */
-import { stringify } from "yaml";
+import type * as YamlPackage from "yaml";
 import { UsageError } from "../errors.js";
 
 /** Output formats. */
@@ -47,16 +47,33 @@ export function table(
     .join("");
 }
 
+type YamlModule = typeof YamlPackage;
+let yamlModule: Promise<YamlModule> | undefined;
+
+/**
+ * The `yaml` package, loaded on first use: it is the largest part of the CLI's start-up, and
+ * most commands never need it.
+ *
+ * @example
+ * ```ts
+ * const { parse } = await yaml();
+ * ```
+ */
+export function yaml(): Promise<YamlModule> {
+  yamlModule ??= import("yaml");
+  return yamlModule;
+}
+
 /**
  * YAML as `juju` prints it.
  *
  * @example
  * ```ts
- * toYaml({ message: "hello, Ada!" }); // "message: hello, Ada!\n"
+ * await toYaml({ message: "hello, Ada!" }); // "message: hello, Ada!\n"
  * ```
  */
-export function toYaml(value: unknown): string {
-  return stringify(value, { lineWidth: 0, minContentWidth: 0 });
+export async function toYaml(value: unknown): Promise<string> {
+  return (await yaml()).stringify(value, { lineWidth: 0, minContentWidth: 0 });
 }
 
 /**

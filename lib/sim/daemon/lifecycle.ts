@@ -20,11 +20,10 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { goQuote } from "../../jujuc/internal/go-format.js";
-import { cleanupStale, processStartTime } from "../network/cleanup.js";
-import { cleanupWorkloads } from "../workload/manager.js";
 import type { DaemonOptions, DaemonRecord, HomePaths } from "./home.js";
 import { readDaemonRecord, writeDaemonRecord } from "./home.js";
 import { call, NotRunningError } from "./protocol.js";
@@ -45,6 +44,25 @@ export type DaemonState =
 export type Progress = (line: string) => void;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A process's start time (field 22 of `/proc/<pid>/stat`), or undefined when it is gone: with
+ * the pid it names a process even after the pid is reused. (The network module has the same
+ * helper; this copy keeps the CLI's start-up from loading it.)
+ *
+ * @example
+ * ```ts
+ * await processStartTime(process.pid); // "594205"
+ * ```
+ */
+export async function processStartTime(pid: number): Promise<string | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Whether the home has a controller, and whether its daemon runs.
@@ -276,9 +294,15 @@ export async function killController(
   }
   // Backstop: whatever a crashed or killed daemon left.
   const fresh = readDaemonRecord(paths) ?? record;
-  if (fresh.networkPrefix !== undefined)
+  if (fresh.networkPrefix !== undefined) {
+    const { cleanupStale } = await import("../network/cleanup.js");
     await cleanupStale(fresh.networkPrefix).catch(() => undefined);
-  if (existsSync(fresh.workloads)) await cleanupWorkloads(fresh.workloads);
+  }
+  if (existsSync(fresh.workloads)) {
+    // Loaded here only: the workload manager's module graph is large, and every CLI run loads this file.
+    const { cleanupWorkloads } = await import("../workload/manager.js");
+    await cleanupWorkloads(fresh.workloads);
+  }
   rmSync(fresh.socket, { force: true });
   rmSync(paths.home, { recursive: true, force: true });
   progress(`Controller ${goQuote(record.options.name)} destroyed`);
