@@ -19,32 +19,18 @@
  * }
  * ```
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { CloudSpecData, ConfigValue } from "../jujuc/context.js";
-import { goQuote } from "../jujuc/internal/go-format.js";
-import { parseSecretUri } from "../jujuc/internal/secret-uri.js";
 import { startHookToolServer } from "../jujuc/server.js";
 import { ensureJujucShim } from "../jujuc/tools-dir.js";
 import type { CharmMeta } from "../ops/metadata.js";
-import { invalid, notFound, SimError } from "./errors.js";
-import { inspectCharmDir, storeCharm } from "./model/charm-store.js";
 import { IdSource } from "./model/ids.js";
 import { loadState } from "./model/persist.js";
-import { enterScope } from "./model/scope.js";
-import type {
-  ActionState,
-  ApplicationState,
-  ControllerState,
-  HookInfo,
-  ModelState,
-  ModelType,
-  RelationState,
-  StatusHistoryEntry,
-} from "./model/types.js";
+import type { ControllerState, ModelType, StatusHistoryEntry } from "./model/types.js";
 import { emptyControllerState } from "./model/types.js";
-import { mustApp, mustModel, mustUnit, relationsOfApp, sideIndex, unitsOf } from "./model/view.js";
+import { mustModel, mustUnit } from "./model/view.js";
 import { SimNetwork } from "./network/network.js";
 import type { SimNetworkOptions } from "./network/network.js";
 import type { HookRecord, LogEntry, UnitErrorReport } from "./runtime.js";
@@ -53,13 +39,23 @@ import { showUnit } from "./show-unit.js";
 import type { ShowUnitOutput } from "./show-unit.js";
 import { modelStatus } from "./status.js";
 import type { StatusOutput } from "./status.js";
-import { observe } from "./uniter/remote-state.js";
-import { validateActionParams } from "./validate/action-params.js";
-import { effectiveConfig, parseConfigValues } from "./validate/config.js";
 import type { ConfigInput } from "./validate/config.js";
-import type { AppEndpoint } from "./validate/endpoints.js";
-import { inferEndpoints, parseEndpointArg, relationKey } from "./validate/endpoints.js";
 import type { ControllerWorkloads } from "./workload/types.js";
+import * as actions from "./ops/actions.js";
+import type { ActionResult } from "./ops/actions.js";
+import * as apps from "./ops/applications.js";
+import type { DeployOptions } from "./ops/applications.js";
+import type { OpContext } from "./ops/context.js";
+import * as crossModel from "./ops/cross-model.js";
+import type { OfferInfo } from "./ops/cross-model.js";
+import * as models from "./ops/models.js";
+import * as relations from "./ops/relations.js";
+import * as secrets from "./ops/secrets.js";
+import { startPod } from "./units/lifecycle.js";
+
+export type { ActionResult } from "./ops/actions.js";
+export type { DeployOptions } from "./ops/applications.js";
+export type { OfferInfo } from "./ops/cross-model.js";
 
 /** Options of {@link Controller.create}. */
 export interface ControllerOptions {
@@ -96,35 +92,6 @@ export interface ControllerOptions {
   agentPath?: string;
 }
 
-/** What `deploy` takes. */
-export interface DeployOptions {
-  /** A built charm directory (`lib/pack` `buildCharmDir`, or one with `metadata.yaml`). */
-  charmDir: string;
-  /** Application name (default: the charm's name). */
-  name?: string;
-  config?: Record<string, ConfigInput>;
-  /** Resource name to a file path (file resources) or an image reference (oci-image). */
-  resources?: Record<string, string>;
-  trust?: boolean;
-  /** Number of units (default 1). */
-  scale?: number;
-}
-
-/** An action's outcome, as `juju run` reports it. */
-export interface ActionResult {
-  id: string;
-  unit: string;
-  name: string;
-  status: ActionState["status"];
-  message?: string;
-  /** `action-set` results as nested maps (dotted keys expanded). */
-  results: Record<string, unknown>;
-  log: string[];
-  stdout: string;
-  stderr: string;
-  returnCode?: number;
-}
-
 /** What `settle` reports. */
 export interface SettleResult {
   /** True when every unit is idle; false on timeout. */
@@ -135,34 +102,6 @@ export interface SettleResult {
   hooksRun: number;
   /** Units still running a hook (on timeout). */
   busy: string[];
-}
-
-/** An offer as `juju offer` reports it. */
-export interface OfferInfo {
-  name: string;
-  url: string;
-  app: string;
-  endpoints: string[];
-}
-
-const APP_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
-const MODEL_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-/** Secret content keys Juju accepts. */
-const SECRET_KEY = /^([a-z](?:-?[a-z0-9]){2,})$/;
-
-function nest(flat: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(flat)) {
-    const parts = key.split(".");
-    let node = out;
-    for (const part of parts.slice(0, -1)) {
-      const next = node[part];
-      if (typeof next === "object" && next !== null) node = next as Record<string, unknown>;
-      else node = node[part] = {};
-    }
-    node[parts[parts.length - 1] ?? key] = value;
-  }
-  return out;
 }
 
 /**
@@ -176,13 +115,22 @@ function nest(flat: Record<string, string>): Record<string, unknown> {
  * ```
  */
 export class Controller {
+  private readonly ops: OpContext;
+
   private constructor(
     private readonly runtime: Runtime,
     /** The directory holding the controller's state. */
     readonly stateDir: string,
     private readonly ownsStateDir: boolean,
     private readonly ownsNetwork: boolean,
-  ) {}
+  ) {
+    this.ops = {
+      runtime,
+      stateDir,
+      hold: (fn) => this.hold(fn),
+      meta: (model, app) => this.meta(model, app),
+    };
+  }
 
   /**
    * Starts a controller (loading the one saved in `stateDir`, if any).
@@ -257,7 +205,7 @@ export class Controller {
         unit.podPending = true;
         const before = unit.address;
         if (this.runtime.network !== undefined) unit.address = "";
-        await this.runtime.startPod(model.name, unit.name);
+        await startPod(this.runtime, model.name, unit.name);
         // A new address: Juju runs config-changed (its address hash changed).
         if (unit.address !== before && unit.agent.installed) unit.agent.configHash = "";
       }
@@ -305,43 +253,7 @@ export class Controller {
     name: string,
     options: { type?: ModelType; cloudSpec?: CloudSpecData } = {},
   ): Promise<{ name: string; uuid: string; type: ModelType }> {
-    const state = this.runtime.state;
-    if (!MODEL_NAME.test(name)) {
-      throw invalid(
-        `${goQuote(name)} is not a valid name: model names may only contain lowercase letters, digits and hyphens`,
-      );
-    }
-    if (state.models[name] !== undefined) {
-      throw new SimError("already-exists", `model ${goQuote(name)} already exists`);
-    }
-    const type = options.type ?? "kubernetes";
-    if (type !== "kubernetes" && type !== "iaas")
-      throw invalid(`model type ${goQuote(String(type))} not valid`);
-    return this.hold(async () => {
-      let uuid = this.runtime.ids.uuid();
-      while (Object.values(state.models).some((m) => m.uuid === uuid))
-        uuid = this.runtime.ids.uuid();
-      const model: ModelState = {
-        name,
-        uuid,
-        type,
-        life: "alive",
-        applications: {},
-        units: {},
-        secrets: {},
-        offers: {},
-        saas: {},
-        remoteApps: {},
-        actions: {},
-        cloudSpec: options.cloudSpec ?? {
-          type: type === "kubernetes" ? "kubernetes" : "lxd",
-          name: type === "kubernetes" ? "sim-k8s" : "localhost",
-          region: "default",
-        },
-      };
-      state.models[name] = model;
-      return { name, uuid: model.uuid, type };
-    });
+    return models.addModel(this.ops, name, options);
   }
 
   /**
@@ -354,31 +266,7 @@ export class Controller {
    * ```
    */
   async destroyModel(name: string, options: { timeoutMs?: number } = {}): Promise<void> {
-    const model = mustModel(this.runtime.state, name);
-    await this.hold(async () => {
-      model.life = "dying";
-      for (const app of Object.values(model.applications)) await this.dyingApplication(model, app);
-      for (const saas of Object.keys(model.saas)) this.dropSaas(model, saas);
-    });
-    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    while (Object.keys(model.units).length > 0 && Date.now() < deadline) {
-      await this.runtime.scheduler.settle(Math.max(1, deadline - Date.now()));
-      if (this.runtime.errors().some((e) => e.model === name)) break;
-    }
-    await this.hold(async () => {
-      for (const unit of Object.keys(model.units)) await this.runtime.removeUnitNow(name, unit);
-      for (const app of Object.keys(model.applications))
-        this.runtime.removeApplicationNow(name, app);
-      for (const other of Object.values(this.runtime.state.models)) {
-        for (const [alias, saas] of Object.entries(other.saas)) {
-          if (saas.offerModel === name) this.dropSaas(other, alias);
-        }
-      }
-      this.runtime.cleanupRelations();
-      delete this.runtime.state.models[name];
-      rmSync(join(this.stateDir, "units", name), { recursive: true, force: true });
-      rmSync(join(this.stateDir, "charms", name), { recursive: true, force: true });
-    });
+    return models.destroyModel(this.ops, name, options);
   }
 
   // ---- applications ------------------------------------------------------------------------
@@ -392,104 +280,7 @@ export class Controller {
    * ```
    */
   async deploy(modelName: string, options: DeployOptions): Promise<string> {
-    const model = mustModel(this.runtime.state, modelName);
-    if (model.life !== "alive")
-      throw new SimError("state", `model ${goQuote(modelName)} is being destroyed`);
-    const charm = inspectCharmDir(options.charmDir);
-    const name = options.name ?? charm.meta.name;
-    if (!APP_NAME.test(name)) throw invalid(`invalid application name ${goQuote(name)}`);
-    if (model.applications[name] !== undefined || model.saas[name] !== undefined) {
-      throw new SimError(
-        "already-exists",
-        `cannot add application ${goQuote(name)}: application already exists`,
-      );
-    }
-    const scale = options.scale ?? 1;
-    if (!Number.isInteger(scale) || scale < 0)
-      throw invalid(`scale must be a whole number >= 0, got ${scale}`);
-    const parsed = parseConfigValues(charm.meta, options.config ?? {});
-    const resources = this.checkResources(model, charm.meta, options.resources ?? {});
-    return this.hold(async () => {
-      const config: Record<string, ConfigValue> = {};
-      for (const [k, v] of Object.entries(parsed)) if (v !== null) config[k] = v;
-      const now = Date.now();
-      const app: ApplicationState = {
-        name,
-        charmName: charm.meta.name,
-        charmSource: charm.dir,
-        charmDir: storeCharm(charm.dir, this.stateDir, modelName, name, 1),
-        charmRevision: 1,
-        config,
-        resources,
-        trust: options.trust ?? false,
-        scale,
-        nextUnit: 0,
-        leader: null,
-        leaderSettings: {},
-        leaderSettingsVersion: 0,
-        status: { status: "unknown", message: "", since: now },
-        life: "alive",
-      };
-      model.applications[name] = app;
-      for (const peer of charm.meta.peers) {
-        this.runtime.state.relations.push({
-          id: this.runtime.state.nextRelationId++,
-          interface: peer.interface,
-          peer: true,
-          life: "alive",
-          sides: [
-            {
-              model: modelName,
-              app: name,
-              endpoint: peer.name,
-              role: "peers",
-              appBag: {},
-              appVersion: 0,
-              units: {},
-            },
-          ],
-        });
-      }
-      await this.runtime.addUnits(modelName, name, scale);
-      return name;
-    });
-  }
-
-  private checkResources(
-    model: ModelState,
-    meta: CharmMeta,
-    given: Record<string, string>,
-  ): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [name, value] of Object.entries(given)) {
-      const resource = meta.resources.get(name);
-      if (resource === undefined)
-        throw invalid(`charm ${goQuote(meta.name)} has no resource ${goQuote(name)}`);
-      if (resource.type === "file") {
-        const path = resolve(value);
-        if (!existsSync(path))
-          throw notFound(`resource ${goQuote(name)}: file ${goQuote(value)} not found`);
-        out[name] = path;
-      } else out[name] = value;
-    }
-    if (model.type === "kubernetes") {
-      const missing = [...meta.resources.values()]
-        .filter((r) => r.type === "oci-image" && out[r.name] === undefined)
-        .map((r) => r.name)
-        .sort();
-      if (missing.length > 0)
-        throw invalid(`local charm missing OCI images for: ${missing.join(", ")}`);
-    }
-    return out;
-  }
-
-  /** Marks an application dying with its units and relations. */
-  private async dyingApplication(model: ModelState, app: ApplicationState): Promise<void> {
-    app.life = "dying";
-    for (const rel of relationsOfApp(this.runtime.state, model.name, app.name)) rel.life = "dying";
-    for (const unit of unitsOf(model, app.name)) await this.runtime.killUnit(model.name, unit.name);
-    if (unitsOf(model, app.name).length === 0)
-      this.runtime.removeApplicationNow(model.name, app.name);
+    return apps.deploy(this.ops, modelName, options);
   }
 
   /**
@@ -501,16 +292,7 @@ export class Controller {
    * ```
    */
   async removeApplication(modelName: string, appName: string): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    const app = mustApp(model, appName);
-    const offer = Object.values(model.offers).find((o) => o.app === appName);
-    if (offer !== undefined) {
-      throw new SimError(
-        "state",
-        `cannot remove application ${goQuote(appName)}: it is offered as ${goQuote(offer.name)} (remove the offer first)`,
-      );
-    }
-    await this.hold(() => this.dyingApplication(model, app));
+    return apps.removeApplication(this.ops, modelName, appName);
   }
 
   /**
@@ -523,20 +305,7 @@ export class Controller {
    * ```
    */
   async scale(modelName: string, appName: string, scale: number): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    const app = mustApp(model, appName);
-    if (!Number.isInteger(scale) || scale < 0)
-      throw invalid(`scale must be a whole number >= 0, got ${scale}`);
-    if (app.life !== "alive")
-      throw new SimError("state", `application ${goQuote(appName)} is being removed`);
-    await this.hold(async () => {
-      const alive = unitsOf(model, appName).filter((u) => u.life === "alive");
-      app.scale = scale;
-      if (scale > alive.length)
-        await this.runtime.addUnits(modelName, appName, scale - alive.length);
-      for (const unit of alive.slice(scale).reverse())
-        await this.runtime.killUnit(modelName, unit.name);
-    });
+    return apps.scale(this.ops, modelName, appName, scale);
   }
 
   /**
@@ -549,21 +318,7 @@ export class Controller {
    * ```
    */
   async removeUnit(modelName: string, ...units: string[]): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    if (units.length === 0) throw invalid("no units specified");
-    for (const name of units) {
-      const unit = mustUnit(model, name);
-      if (unit.life !== "alive")
-        throw new SimError("state", `unit ${goQuote(name)} is already being removed`);
-    }
-    await this.hold(async () => {
-      for (const name of units) {
-        const unit = mustUnit(model, name);
-        const app = mustApp(model, unit.app);
-        app.scale = Math.max(0, app.scale - 1);
-        await this.runtime.killUnit(modelName, name);
-      }
-    });
+    return apps.removeUnit(this.ops, modelName, ...units);
   }
 
   /**
@@ -580,15 +335,7 @@ export class Controller {
     appName: string,
     values: Record<string, ConfigInput>,
   ): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    const app = mustApp(model, appName);
-    const parsed = parseConfigValues(this.meta(modelName, appName), values);
-    await this.hold(async () => {
-      for (const [k, v] of Object.entries(parsed)) {
-        if (v === null) delete app.config[k];
-        else app.config[k] = v;
-      }
-    });
+    return apps.config(this.ops, modelName, appName, values);
   }
 
   /**
@@ -600,8 +347,7 @@ export class Controller {
    * ```
    */
   getConfig(modelName: string, appName: string): Record<string, ConfigValue> {
-    const app = mustApp(mustModel(this.runtime.state, modelName), appName);
-    return effectiveConfig(this.meta(modelName, appName), app.config);
+    return apps.getConfig(this.ops, modelName, appName);
   }
 
   /**
@@ -613,10 +359,7 @@ export class Controller {
    * ```
    */
   async trust(modelName: string, appName: string, trusted: boolean): Promise<void> {
-    const app = mustApp(mustModel(this.runtime.state, modelName), appName);
-    await this.hold(async () => {
-      app.trust = trusted;
-    });
+    return apps.trust(this.ops, modelName, appName, trusted);
   }
 
   /**
@@ -634,43 +377,7 @@ export class Controller {
     appName: string,
     options: { charmDir?: string } = {},
   ): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    const app = mustApp(model, appName);
-    const charm = inspectCharmDir(options.charmDir ?? app.charmSource);
-    if (charm.meta.name !== app.charmName) {
-      throw invalid(
-        `cannot refresh ${goQuote(appName)} from charm ${goQuote(app.charmName)} to a different charm ${goQuote(charm.meta.name)}`,
-      );
-    }
-    for (const rel of relationsOfApp(this.runtime.state, modelName, appName)) {
-      const side = rel.sides[sideIndex(rel, modelName, appName)];
-      const ep = side !== undefined ? charm.meta.relations.get(side.endpoint) : undefined;
-      if (side !== undefined && (ep === undefined || ep.interface !== rel.interface)) {
-        throw invalid(
-          `cannot upgrade application ${goQuote(appName)} to charm ${goQuote(charm.meta.name)}: would break relation ${goQuote(`${appName}:${side.endpoint}`)}`,
-        );
-      }
-    }
-    await this.hold(async () => {
-      app.charmRevision += 1;
-      app.charmSource = charm.dir;
-      app.charmDir = storeCharm(charm.dir, this.stateDir, modelName, appName, app.charmRevision);
-      for (const key of Object.keys(app.config))
-        if (!charm.meta.config.has(key)) delete app.config[key];
-      for (const unit of unitsOf(model, appName)) {
-        if (unit.life !== "alive" || !unit.agent.installed) continue;
-        const kube = model.type === "kubernetes";
-        const steps: HookInfo[] = [];
-        if (kube && unit.agent.started) steps.push({ kind: "stop" });
-        steps.push({ kind: "upgrade-charm" }, { kind: "config-changed" });
-        if (kube && app.leader !== unit.name) steps.push({ kind: "leader-settings-changed" });
-        unit.agent.queue = steps;
-        if (kube) {
-          if (unit.agent.started) unit.replacePod = true;
-          else await this.runtime.replacePod(modelName, unit.name);
-        }
-      }
-    });
+    return apps.refresh(this.ops, modelName, appName, options);
   }
 
   /**
@@ -684,96 +391,10 @@ export class Controller {
    * ```
    */
   async churn(modelName: string, unitName: string): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    const unit = mustUnit(model, unitName);
-    if (model.type !== "kubernetes")
-      throw invalid(
-        `unit ${goQuote(unitName)} is not a Kubernetes pod: churn needs a kubernetes model`,
-      );
-    if (unit.life !== "alive")
-      throw new SimError("state", `unit ${goQuote(unitName)} is being removed`);
-    await this.hold(async () => {
-      if (!unit.agent.installed) {
-        await this.runtime.replacePod(modelName, unitName);
-        return;
-      }
-      unit.agent.queue = [
-        ...(unit.agent.started ? [{ kind: "stop" } as const] : []),
-        { kind: "upgrade-charm" },
-        { kind: "config-changed" },
-      ];
-      if (unit.agent.started) unit.replacePod = true;
-      else await this.runtime.replacePod(modelName, unitName);
-    });
+    return apps.churn(this.ops, modelName, unitName);
   }
 
   // ---- relations ---------------------------------------------------------------------------
-
-  /** The endpoints an application (or a consumed offer) has, for inference. */
-  private endpointsOf(model: ModelState, name: string): AppEndpoint[] | undefined {
-    const app = model.applications[name];
-    if (app !== undefined) {
-      if (app.life !== "alive") return undefined;
-      const meta = this.meta(model.name, name);
-      return [
-        ...[...meta.relations.values()].map((ep) => ({
-          app: name,
-          name: ep.name,
-          role: ep.role,
-          interface: ep.interface,
-          ...(ep.limit !== undefined ? { limit: ep.limit } : {}),
-        })),
-        {
-          app: name,
-          name: "juju-info",
-          role: "provides" as const,
-          interface: "juju-info",
-          implicit: true,
-        },
-      ];
-    }
-    const saas = model.saas[name];
-    if (saas === undefined) return undefined;
-    const offerModel = this.runtime.state.models[saas.offerModel];
-    const offer = offerModel?.offers[saas.offerName];
-    if (offerModel === undefined || offer === undefined) return undefined;
-    const meta = this.meta(offerModel.name, offer.app);
-    return offer.endpoints.flatMap((e) => {
-      const ep = meta.relations.get(e);
-      return ep === undefined
-        ? []
-        : [{ app: name, name: ep.name, role: ep.role, interface: ep.interface }];
-    });
-  }
-
-  /** Where an endpoint really lives: (model, app) of the application behind a name. */
-  private realSide(
-    model: ModelState,
-    ep: AppEndpoint,
-  ): { model: string; app: string; saas?: string } {
-    const saas = model.saas[ep.app];
-    if (saas === undefined) return { model: model.name, app: ep.app };
-    const offer = mustModel(this.runtime.state, saas.offerModel).offers[saas.offerName];
-    return { model: saas.offerModel, app: offer?.app ?? "", saas: ep.app };
-  }
-
-  private findRelation(
-    a: { model: string; app: string; endpoint: string },
-    b: { model: string; app: string; endpoint: string },
-  ): RelationState | undefined {
-    return this.runtime.state.relations.find((r) => {
-      if (r.peer || r.sides.length !== 2) return false;
-      const match = (
-        s: { model: string; app: string; endpoint: string } | undefined,
-        t: typeof a,
-      ): boolean =>
-        s !== undefined && s.model === t.model && s.app === t.app && s.endpoint === t.endpoint;
-      return (
-        (match(r.sides[0], a) && match(r.sides[1], b)) ||
-        (match(r.sides[0], b) && match(r.sides[1], a))
-      );
-    });
-  }
 
   /**
    * Relates two applications (`juju integrate a[:ep] b[:ep]`), inferring endpoints; either may
@@ -785,86 +406,7 @@ export class Controller {
    * ```
    */
   async integrate(modelName: string, a: string, b: string): Promise<{ id: number; key: string }> {
-    const state = this.runtime.state;
-    const model = mustModel(state, modelName);
-    const [ep1, ep2] = inferEndpoints(a, b, (name) => this.endpointsOf(model, name));
-    const key = relationKey([ep1, ep2]);
-    const s1 = this.realSide(model, ep1);
-    const s2 = this.realSide(model, ep2);
-    if (s1.saas !== undefined && s2.saas !== undefined) {
-      throw invalid(
-        `cannot relate two consumed offers (${goQuote(ep1.app)} and ${goQuote(ep2.app)}) in model ${goQuote(modelName)}`,
-      );
-    }
-    const side1 = { model: s1.model, app: s1.app, endpoint: ep1.name };
-    const side2 = { model: s2.model, app: s2.app, endpoint: ep2.name };
-    if (this.findRelation(side1, side2) !== undefined) {
-      throw new SimError(
-        "already-exists",
-        `cannot add relation ${goQuote(key)}: relation ${key} already exists`,
-      );
-    }
-    for (const [ep, side] of [
-      [ep1, side1],
-      [ep2, side2],
-    ] as const) {
-      const meta = this.meta(side.model, side.app).relations.get(side.endpoint);
-      const limit = meta?.limit;
-      if (limit === undefined || limit <= 0) continue;
-      const count = relationsOfApp(state, side.model, side.app).filter(
-        (r) =>
-          r.life === "alive" &&
-          r.sides[sideIndex(r, side.model, side.app)]?.endpoint === side.endpoint,
-      ).length;
-      if (count >= limit) {
-        throw invalid(
-          `establishing a new relation for ${ep.app}:${ep.name} would exceed its maximum relation limit of ${limit}`,
-        );
-      }
-    }
-    return this.hold(async () => {
-      const rel: RelationState = {
-        id: state.nextRelationId++,
-        interface: ep1.interface,
-        peer: false,
-        life: "alive",
-        sides: [
-          { ...side1, role: ep1.role, appBag: {}, appVersion: 0, units: {} },
-          { ...side2, role: ep2.role, appBag: {}, appVersion: 0, units: {} },
-        ],
-      };
-      const saasSide = s1.saas !== undefined ? 0 : s2.saas !== undefined ? 1 : -1;
-      if (saasSide >= 0) {
-        const consumer = rel.sides[1 - saasSide];
-        const offerModel = mustModel(state, rel.sides[saasSide]?.model ?? "");
-        const saasName = (saasSide === 0 ? s1.saas : s2.saas) ?? "";
-        const saas = model.saas[saasName];
-        let remote = Object.values(offerModel.remoteApps).find(
-          (r) => r.model === consumer?.model && r.app === consumer?.app,
-        );
-        if (remote === undefined) {
-          let name = this.runtime.ids.remoteAppName();
-          while (offerModel.remoteApps[name] !== undefined) name = this.runtime.ids.remoteAppName();
-          remote = { name, model: consumer?.model ?? "", app: consumer?.app ?? "" };
-          offerModel.remoteApps[remote.name] = remote;
-        }
-        rel.crossModel = {
-          offerSide: saasSide,
-          offerName: saas?.offerName ?? "",
-          saasName,
-          remoteAppName: remote.name,
-        };
-      }
-      state.relations.push(rel);
-      for (const side of rel.sides) {
-        const m = mustModel(state, side.model);
-        for (const unit of unitsOf(m, side.app)) {
-          if (unit.agent.installed && unit.life === "alive")
-            enterScope(state, rel, side.model, unit.name);
-        }
-      }
-      return { id: rel.id, key };
-    });
+    return relations.integrate(this.ops, modelName, a, b);
   }
 
   /**
@@ -878,43 +420,7 @@ export class Controller {
    * ```
    */
   async removeRelation(modelName: string, a: string | number, b?: string): Promise<void> {
-    const state = this.runtime.state;
-    const model = mustModel(state, modelName);
-    let rel: RelationState | undefined;
-    if (typeof a === "number") {
-      rel = state.relations.find((r) => r.id === a && r.sides.some((s) => s.model === modelName));
-      if (rel === undefined) throw notFound(`relation ${a} not found`);
-    } else {
-      if (b === undefined) throw invalid("remove-relation needs two endpoints or a relation id");
-      const [ep1, ep2] = inferExisting(
-        a,
-        b,
-        (name) => this.endpointsOf(model, name),
-        (x, y) => {
-          const s1 = this.realSide(model, x);
-          const s2 = this.realSide(model, y);
-          return (
-            this.findRelation({ ...s1, endpoint: x.name }, { ...s2, endpoint: y.name }) !==
-            undefined
-          );
-        },
-      );
-      const s1 = this.realSide(model, ep1);
-      const s2 = this.realSide(model, ep2);
-      rel = this.findRelation({ ...s1, endpoint: ep1.name }, { ...s2, endpoint: ep2.name });
-      if (rel === undefined)
-        throw notFound(`relation ${goQuote(relationKey([ep1, ep2]))} not found`);
-    }
-    if (rel.peer)
-      throw invalid(
-        `cannot remove peer relation ${rel.id}: peer relations last as long as their application`,
-      );
-    const target = rel;
-    if (target.life !== "alive") return;
-    await this.hold(async () => {
-      target.life = "dying";
-      this.runtime.cleanupRelations();
-    });
+    return relations.removeRelation(this.ops, modelName, a, b);
   }
 
   // ---- cross-model -------------------------------------------------------------------------
@@ -928,35 +434,7 @@ export class Controller {
    * ```
    */
   async offer(modelName: string, spec: string, name?: string): Promise<OfferInfo> {
-    const model = mustModel(this.runtime.state, modelName);
-    const { app, endpoint } = parseEndpointArg(spec);
-    if (endpoint === undefined)
-      throw invalid(
-        `offer ${goQuote(spec)} must name endpoints: <application>:<endpoint>[,<endpoint>…]`,
-      );
-    mustApp(model, app);
-    const meta = this.meta(modelName, app);
-    const endpoints = endpoint.split(",").map((e) => e.trim());
-    for (const e of endpoints) {
-      const ep = meta.relations.get(e);
-      if (ep === undefined)
-        throw notFound(`application ${goQuote(app)} has no ${goQuote(e)} relation`);
-      if (ep.role === "peers")
-        throw invalid(`cannot offer peer endpoint ${goQuote(`${app}:${e}`)}`);
-    }
-    const offerName = name ?? app;
-    if (!APP_NAME.test(offerName)) throw invalid(`offer name ${goQuote(offerName)} is not valid`);
-    if (model.offers[offerName] !== undefined) {
-      throw new SimError(
-        "already-exists",
-        `cannot add offer ${goQuote(offerName)}: application offer already exists`,
-      );
-    }
-    return this.hold(async () => {
-      const offer = { name: offerName, app, endpoints, url: `admin/${modelName}.${offerName}` };
-      model.offers[offerName] = offer;
-      return { ...offer };
-    });
+    return crossModel.offer(this.ops, modelName, spec, name);
   }
 
   /**
@@ -973,29 +451,7 @@ export class Controller {
     name: string,
     options: { force?: boolean } = {},
   ): Promise<void> {
-    const state = this.runtime.state;
-    const model = mustModel(state, modelName);
-    if (model.offers[name] === undefined) throw notFound(`offer ${goQuote(name)} not found`);
-    const used = state.relations.filter(
-      (r) =>
-        r.crossModel?.offerName === name && r.sides[r.crossModel.offerSide]?.model === modelName,
-    );
-    if (used.length > 0 && options.force !== true) {
-      throw new SimError(
-        "state",
-        `cannot remove offer ${goQuote(name)}: it has ${used.length} relation${used.length === 1 ? "" : "s"} (use force to remove them too)`,
-      );
-    }
-    await this.hold(async () => {
-      for (const rel of used) rel.life = "dying";
-      delete model.offers[name];
-      for (const other of Object.values(state.models)) {
-        for (const [alias, saas] of Object.entries(other.saas)) {
-          if (saas.offerModel === modelName && saas.offerName === name) delete other.saas[alias];
-        }
-      }
-      this.runtime.cleanupRelations();
-    });
+    return crossModel.removeOffer(this.ops, modelName, name, options);
   }
 
   /**
@@ -1007,35 +463,7 @@ export class Controller {
    * ```
    */
   async consume(modelName: string, url: string, alias?: string): Promise<string> {
-    const state = this.runtime.state;
-    const model = mustModel(state, modelName);
-    const match = /^(?:[^:/]+:)?(?:[^/]+\/)?([a-z0-9-]+)\.([a-z][a-z0-9-]*)$/.exec(url);
-    if (match === null)
-      throw invalid(`offer URL ${goQuote(url)} is not valid: expected [<user>/]<model>.<offer>`);
-    const [, offerModelName = "", offerName = ""] = match;
-    const offerModel = state.models[offerModelName];
-    if (offerModel === undefined || offerModel.offers[offerName] === undefined) {
-      throw notFound(`offer ${goQuote(url)} not found`);
-    }
-    if (offerModelName === modelName)
-      throw invalid(`cannot consume offer ${goQuote(url)} into the model that offers it`);
-    const name = alias ?? offerName;
-    if (!APP_NAME.test(name)) throw invalid(`invalid application name ${goQuote(name)}`);
-    if (model.applications[name] !== undefined || model.saas[name] !== undefined) {
-      throw new SimError(
-        "already-exists",
-        `cannot add remote application ${goQuote(name)}: application already exists in model ${goQuote(modelName)}`,
-      );
-    }
-    return this.hold(async () => {
-      model.saas[name] = {
-        name,
-        url: `admin/${offerModelName}.${offerName}`,
-        offerModel: offerModelName,
-        offerName,
-      };
-      return name;
-    });
+    return crossModel.consume(this.ops, modelName, url, alias);
   }
 
   /**
@@ -1047,45 +475,10 @@ export class Controller {
    * ```
    */
   async removeSaas(modelName: string, name: string): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    if (model.saas[name] === undefined)
-      throw notFound(`saas application ${goQuote(name)} not found`);
-    await this.hold(async () => this.dropSaas(model, name));
-  }
-
-  private dropSaas(model: ModelState, name: string): void {
-    for (const rel of this.runtime.state.relations) {
-      if (rel.crossModel?.saasName === name && rel.sides.some((s) => s.model === model.name))
-        rel.life = "dying";
-    }
-    delete model.saas[name];
-    this.runtime.cleanupRelations();
+    return crossModel.removeSaas(this.ops, modelName, name);
   }
 
   // ---- user secrets ------------------------------------------------------------------------
-
-  private userSecret(model: ModelState, ref: string) {
-    let xid: string | undefined;
-    try {
-      xid = parseSecretUri(ref).xid;
-    } catch {
-      xid = undefined;
-    }
-    const secret = Object.values(model.secrets).find(
-      (s) => s.owner.kind === "model" && (s.xid === xid || s.label === ref),
-    );
-    if (secret === undefined) throw notFound(`secret ${goQuote(ref)} not found`);
-    return secret;
-  }
-
-  private checkContent(content: Record<string, string>): void {
-    if (Object.keys(content).length === 0) throw invalid("missing secret value");
-    for (const [key, value] of Object.entries(content)) {
-      if (!SECRET_KEY.test(key)) throw invalid(`key ${goQuote(key)} not valid`);
-      if (typeof value !== "string" || value === "")
-        throw invalid(`empty secret value for key ${goQuote(key)}`);
-    }
-  }
 
   /**
    * Adds a user secret owned by the model (`juju add-secret <name> k=v`); returns its URI.
@@ -1102,27 +495,7 @@ export class Controller {
     content: Record<string, string>,
     options: { description?: string } = {},
   ): Promise<string> {
-    const model = mustModel(this.runtime.state, modelName);
-    if (Object.values(model.secrets).some((s) => s.owner.kind === "model" && s.label === name)) {
-      throw new SimError("already-exists", `secret with name ${goQuote(name)} already exists`);
-    }
-    this.checkContent(content);
-    return this.hold(async () => {
-      const xid = this.runtime.newSecretId();
-      model.secrets[xid] = {
-        xid,
-        owner: { kind: "model" },
-        label: name,
-        ...(options.description !== undefined ? { description: options.description } : {}),
-        revisions: { "1": { ...content } },
-        latestRevision: 1,
-        grants: [],
-        consumers: {},
-        removeNotified: [],
-        expiredNotified: [],
-      };
-      return `secret:${xid}`;
-    });
+    return secrets.addSecret(this.ops, modelName, name, content, options);
   }
 
   /**
@@ -1138,12 +511,7 @@ export class Controller {
     ref: string,
     content: Record<string, string>,
   ): Promise<void> {
-    const secret = this.userSecret(mustModel(this.runtime.state, modelName), ref);
-    this.checkContent(content);
-    await this.hold(async () => {
-      secret.latestRevision += 1;
-      secret.revisions[String(secret.latestRevision)] = { ...content };
-    });
+    return secrets.updateSecret(this.ops, modelName, ref, content);
   }
 
   /**
@@ -1155,14 +523,7 @@ export class Controller {
    * ```
    */
   async grantSecret(modelName: string, ref: string, app: string): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    const secret = this.userSecret(model, ref);
-    mustApp(model, app);
-    await this.hold(async () => {
-      if (!secret.grants.some((g) => g.target === app)) {
-        secret.grants.push({ relationId: -1, target: app, role: "view" });
-      }
-    });
+    return secrets.grantSecret(this.ops, modelName, ref, app);
   }
 
   /**
@@ -1174,10 +535,7 @@ export class Controller {
    * ```
    */
   async revokeSecret(modelName: string, ref: string, app: string): Promise<void> {
-    const secret = this.userSecret(mustModel(this.runtime.state, modelName), ref);
-    await this.hold(async () => {
-      secret.grants = secret.grants.filter((g) => g.target !== app);
-    });
+    return secrets.revokeSecret(this.ops, modelName, ref, app);
   }
 
   // ---- actions, errors ---------------------------------------------------------------------
@@ -1196,31 +554,7 @@ export class Controller {
     name: string,
     params: Record<string, unknown> = {},
   ): Promise<string> {
-    const model = mustModel(this.runtime.state, modelName);
-    const unit = mustUnit(model, unitName);
-    const action = this.meta(modelName, unit.app).actions.get(name);
-    if (action === undefined)
-      throw invalid(`action ${goQuote(name)} not defined on unit ${goQuote(unitName)}`);
-    if (unit.life !== "alive")
-      throw new SimError("state", `unit ${goQuote(unitName)} is being removed`);
-    const withDefaults = validateActionParams(action, params);
-    return this.hold(async () => {
-      const id = String(this.runtime.state.nextActionId++);
-      model.actions[id] = {
-        id,
-        unit: unitName,
-        name,
-        params: withDefaults,
-        status: "pending",
-        results: {},
-        log: [],
-        stdout: "",
-        stderr: "",
-        enqueued: Date.now(),
-      };
-      unit.pendingActions.push(id);
-      return id;
-    });
+    return actions.enqueueAction(this.ops, modelName, unitName, name, params);
   }
 
   /**
@@ -1238,9 +572,7 @@ export class Controller {
     name: string,
     params: Record<string, unknown> = {},
   ): Promise<ActionResult> {
-    const id = await this.enqueueAction(modelName, unitName, name, params);
-    const action = mustModel(this.runtime.state, modelName).actions[id] as ActionState;
-    return toResult(await this.runtime.waitAction(action));
+    return actions.runAction(this.ops, modelName, unitName, name, params);
   }
 
   /**
@@ -1252,8 +584,7 @@ export class Controller {
    * ```
    */
   action(modelName: string, id: string): ActionResult | undefined {
-    const action = mustModel(this.runtime.state, modelName).actions[id];
-    return action === undefined ? undefined : toResult(action);
+    return actions.action(this.ops, modelName, id);
   }
 
   /**
@@ -1270,31 +601,7 @@ export class Controller {
     unitName: string,
     options: { retry?: boolean } = {},
   ): Promise<void> {
-    const model = mustModel(this.runtime.state, modelName);
-    const unit = mustUnit(model, unitName);
-    const error = unit.error;
-    if (error === undefined)
-      throw new SimError("state", `unit ${goQuote(unitName)} is not in an error state`);
-    await this.hold(async () => {
-      if (options.retry ?? true) {
-        error.retryAt = Date.now();
-        return;
-      }
-      const now = Date.now();
-      const run = {
-        model: modelName,
-        unit: unitName,
-        info: error.hook,
-        observed: observe(this.runtime.state, modelName, unitName, {
-          meta: this.meta(modelName, unit.app),
-          now,
-        }),
-        startedAt: now,
-      };
-      delete unit.error;
-      unit.agentStatus = { status: "idle", message: "", since: now };
-      await this.runtime.hookDone(run);
-    });
+    return actions.resolve(this.ops, modelName, unitName, options);
   }
 
   // ---- queries -----------------------------------------------------------------------------
@@ -1420,41 +727,5 @@ export class Controller {
         rmSync(this.stateDir, { recursive: true, force: true });
       }
     }
-  }
-}
-
-function toResult(action: ActionState): ActionResult {
-  return {
-    id: action.id,
-    unit: action.unit,
-    name: action.name,
-    status: action.status,
-    ...(action.message !== undefined ? { message: action.message } : {}),
-    results: nest(action.results),
-    log: [...action.log],
-    stdout: action.stdout,
-    stderr: action.stderr,
-    ...(action.returnCode !== undefined ? { returnCode: action.returnCode } : {}),
-  };
-}
-
-/** Infers the endpoints of an existing relation (remove-relation): like integrate, but among existing ones. */
-function inferExisting(
-  a: string,
-  b: string,
-  lookup: (app: string) => AppEndpoint[] | undefined,
-  exists: (x: AppEndpoint, y: AppEndpoint) => boolean,
-): [AppEndpoint, AppEndpoint] {
-  try {
-    return inferEndpoints(a, b, lookup);
-  } catch (e) {
-    if (!(e instanceof SimError) || !e.message.startsWith("ambiguous relation")) throw e;
-    // Several candidates, but only one is an existing relation: that is the one meant.
-    const eps1 = lookup(parseEndpointArg(a).app) ?? [];
-    const eps2 = lookup(parseEndpointArg(b).app) ?? [];
-    const found: [AppEndpoint, AppEndpoint][] = [];
-    for (const x of eps1) for (const y of eps2) if (exists(x, y)) found.push([x, y]);
-    if (found.length === 1) return found[0] as [AppEndpoint, AppEndpoint];
-    throw e;
   }
 }

@@ -12,9 +12,10 @@
  * await runtime.close();
  * ```
  */
-import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Databag, LogRecord, NetworkData, StatusData } from "../jujuc/context.js";
+import { performance } from "node:perf_hooks";
+import type { NetworkData } from "../jujuc/context.js";
 import type { HookToolServer } from "../jujuc/server.js";
 import { makeToolsDir } from "../jujuc/tools-dir.js";
 import { CharmMeta } from "../ops/metadata.js";
@@ -22,7 +23,7 @@ import type { SimNetwork } from "./network/network.js";
 import { networkGetAnswer } from "./network/network.js";
 import { IdSource } from "./model/ids.js";
 import { saveState } from "./model/persist.js";
-import { leaveScopes, refreshAddresses } from "./model/scope.js";
+import { refreshAddresses } from "./model/scope.js";
 import type {
   ActionState,
   ControllerState,
@@ -30,8 +31,8 @@ import type {
   ModelState,
   UnitState,
 } from "./model/types.js";
-import { hookName, newAgentState } from "./model/types.js";
-import { mustApp, mustModel, mustUnit, relationsOfApp, unitsOf } from "./model/view.js";
+import { hookName } from "./model/types.js";
+import { mustApp, mustModel, mustUnit } from "./model/view.js";
 import { commitHookContext } from "./runner/commit.js";
 import type { ImmediateTarget } from "./runner/immediate.js";
 import type { HookProcess } from "./runner/process.js";
@@ -46,6 +47,14 @@ import { nextHook } from "./uniter/resolver.js";
 import { Scheduler } from "./uniter/scheduler.js";
 import type { SchedulerHost, UnitRef } from "./uniter/scheduler.js";
 import type { ControllerWorkloads, WorkloadEvent } from "./workload/types.js";
+import { immediateTarget } from "./units/immediate-target.js";
+import { cleanupRelations, reap, removeUnitNow, replacePod } from "./units/lifecycle.js";
+import { UnitLogs } from "./units/logs.js";
+import type { LogEntry } from "./units/logs.js";
+import { errorMessage, setAgentStatus, setWorkloadStatus } from "./units/statuses.js";
+
+export type { LogEntry } from "./units/logs.js";
+export { errorMessage } from "./units/statuses.js";
 import { namespaceArgv } from "./network/exec.js";
 
 /** Options the engine runs with (all resolved). */
@@ -63,17 +72,6 @@ export interface RuntimeOptions {
   persist: boolean;
   agentPath: string | undefined;
   shimPath: string;
-}
-
-/** One line of a unit's log. */
-export interface LogEntry {
-  time: number;
-  model: string;
-  unit: string;
-  /** `unit.<unit>.<hook>` for process output, `unit.<unit>.juju-log` for juju-log. */
-  logger: string;
-  level: LogRecord["level"];
-  message: string;
 }
 
 /** One hook run, as the controller records it. */
@@ -106,7 +104,6 @@ export interface UnitErrorReport {
   attempts: number;
 }
 
-const MAX_LOG_ENTRIES = 5000;
 const MAX_HOOK_RECORDS = 100_000;
 const RETRY_BASE_MS = 5000;
 const RETRY_MAX_MS = 5 * 60 * 1000;
@@ -124,11 +121,11 @@ export class Runtime implements SchedulerHost, RunnerHost {
   readonly scheduler: Scheduler;
   readonly ids: IdSource;
   readonly hooks: HookRecord[] = [];
-  private readonly logs = new Map<string, LogEntry[]>();
+  readonly logs: UnitLogs;
   private readonly metas = new Map<string, CharmMeta>();
   private readonly processes = new Set<HookProcess>();
   /** Units whose pods have workload containers running (`<model>:<unit>`). */
-  private readonly withContainers = new Set<string>();
+  readonly withContainers = new Set<string>();
   private readonly actionWaiters = new Map<string, ((a: ActionState) => void)[]>();
   private readonly workloadUnsubscribe: (() => void) | undefined;
   private seq = 0;
@@ -142,6 +139,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
     readonly workloads: ControllerWorkloads | undefined,
   ) {
     this.ids = new IdSource(options.seed);
+    this.logs = new UnitLogs((model, unit) => this.unitDir(model, unit));
     this.scheduler = new Scheduler(this, {
       maxParallel: options.maxParallelHooks,
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -261,43 +259,19 @@ export class Runtime implements SchedulerHost, RunnerHost {
 
   // ---- logs --------------------------------------------------------------------------------
 
-  /** Appends to a unit's log (memory and `<unit dir>/unit.log`). */
+  /** Appends to a unit's log. */
   log(entry: LogEntry): void {
-    const key = `${entry.model}:${entry.unit}`;
-    let list = this.logs.get(key);
-    if (list === undefined) this.logs.set(key, (list = []));
-    list.push(entry);
-    if (list.length > MAX_LOG_ENTRIES) list.splice(0, list.length - MAX_LOG_ENTRIES);
-    const dir = this.unitDir(entry.model, entry.unit);
-    try {
-      mkdirSync(dir, { recursive: true });
-      appendFileSync(
-        join(dir, "unit.log"),
-        `${new Date(entry.time).toISOString()} ${entry.level} ${entry.logger} ${entry.message}\n`,
-      );
-    } catch {
-      // The unit directory may be gone (unit removed): the memory copy is enough.
-    }
+    this.logs.add(entry);
   }
 
   /** A unit's log lines. */
   unitLog(model: string, unit: string): LogEntry[] {
-    return [...(this.logs.get(`${model}:${unit}`) ?? [])];
+    return this.logs.of(model, unit);
   }
 
   output(run: HookRun, stream: "stdout" | "stderr", text: string): void {
     const name = run.info.kind === "action" ? "action" : hookName(run.info);
-    for (const line of text.split("\n")) {
-      if (line === "") continue;
-      this.log({
-        time: Date.now(),
-        model: run.model,
-        unit: run.unit,
-        logger: `unit.${run.unit}.${name}`,
-        level: stream === "stdout" ? "DEBUG" : "WARNING",
-        message: line,
-      });
-    }
+    this.logs.output(run.model, run.unit, name, stream, text);
   }
 
   track(process: HookProcess): () => void {
@@ -308,51 +282,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
   // ---- immediate effects -------------------------------------------------------------------
 
   immediateTarget(run: HookRun): ImmediateTarget {
-    const model = (): ModelState | undefined => this.state.models[run.model];
-    const unit = (): UnitState | undefined => model()?.units[run.unit];
-    const action = (): ActionState | undefined =>
-      run.info.kind === "action" ? model()?.actions[run.info.actionId] : undefined;
-    return {
-      log: (record) =>
-        this.log({
-          time: Date.now(),
-          model: run.model,
-          unit: run.unit,
-          logger: `unit.${run.unit}.juju-log`,
-          level: record.level,
-          message: record.message,
-        }),
-      unitStatus: (s) => {
-        const u = unit();
-        if (u !== undefined) setWorkloadStatus(u, s);
-      },
-      appStatus: (s) => {
-        const u = unit();
-        const app = u !== undefined ? model()?.applications[u.app] : undefined;
-        if (app !== undefined) app.status = { ...s, since: Date.now() };
-      },
-      workloadVersion: (v) => {
-        const u = unit();
-        if (u !== undefined) u.workloadVersion = v;
-      },
-      actionLog: (m) => action()?.log.push(m),
-      actionResults: (results, failure) => {
-        const a = action();
-        if (a === undefined) return;
-        a.results = results;
-        if (failure !== undefined) a.message = failure;
-      },
-      leaderSettings: (settings: Databag) => {
-        const u = unit();
-        const app = u !== undefined ? model()?.applications[u.app] : undefined;
-        if (u === undefined || app === undefined) return;
-        app.leaderSettings = settings;
-        app.leaderSettingsVersion += 1;
-        // The leader does not get leader-settings-changed for its own write.
-        if (app.leader === u.name) u.agent.leaderSettingsVersion = app.leaderSettingsVersion;
-        this.scheduler.kick();
-      },
-    };
+    return immediateTarget(this, run);
   }
 
   // ---- scheduling --------------------------------------------------------------------------
@@ -416,6 +346,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
     const unit = model?.units[ref.unit];
     if (model === undefined || unit === undefined || this.closed) return;
     const startedAt = Date.now();
+    const clock = performance.now();
     const run: HookRun = {
       model: ref.model,
       unit: ref.unit,
@@ -503,7 +434,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
           live.error !== undefined ? errorMessage(live.error.hook) : "",
         );
       }
-      const durationMs = Date.now() - startedAt;
+      const durationMs = Math.round((performance.now() - clock) * 10) / 10;
       if (this.hooks.length >= MAX_HOOK_RECORDS)
         this.hooks.splice(0, this.hooks.length - MAX_HOOK_RECORDS + 1);
       this.hooks.push({
@@ -522,10 +453,10 @@ export class Runtime implements SchedulerHost, RunnerHost {
         attempt,
         startedAt,
         durationMs,
-        overheadMs: Math.max(0, durationMs - processMs),
+        overheadMs: Math.max(0, Math.round((durationMs - processMs) * 10) / 10),
         toolCalls,
       });
-      this.reap();
+      reap(this);
       this.save();
     }
   }
@@ -542,10 +473,10 @@ export class Runtime implements SchedulerHost, RunnerHost {
     }
     if (info.kind === "stop" && unit.replacePod === true) {
       delete unit.replacePod;
-      await this.replacePod(run.model, unit.name);
+      await replacePod(this, run.model, unit.name);
     }
-    if (info.kind === "remove") await this.removeUnitNow(run.model, unit.name);
-    if (info.kind === "relation-broken") this.cleanupRelations();
+    if (info.kind === "remove") await removeUnitNow(this, run.model, unit.name);
+    if (info.kind === "relation-broken") cleanupRelations(this);
   }
 
   private failHook(unit: UnitState, info: HookInfo, attempt: number, stderr: string): void {
@@ -597,7 +528,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
     this.notifyAction(action);
   }
 
-  private notifyAction(action: ActionState): void {
+  notifyAction(action: ActionState): void {
     for (const resolve of this.actionWaiters.get(action.id) ?? []) resolve(action);
     this.actionWaiters.delete(action.id);
   }
@@ -626,213 +557,6 @@ export class Runtime implements SchedulerHost, RunnerHost {
   }
 
   // ---- units -------------------------------------------------------------------------------
-
-  /** A made-up address when networking is off. */
-  syntheticAddress(): string {
-    const i = this.state.nextAddress++;
-    return `10.1.${Math.floor(i / 250)}.${(i % 250) + 2}`;
-  }
-
-  /** Creates `count` units of an application (pods or machines), with storage and leader. */
-  async addUnits(modelName: string, appName: string, count: number): Promise<string[]> {
-    const model = mustModel(this.state, modelName);
-    const app = mustApp(model, appName);
-    const meta = this.meta(modelName, appName);
-    const names: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const number = app.nextUnit++;
-      const name = `${appName}/${number}`;
-      const now = Date.now();
-      const unit: UnitState = {
-        name,
-        app: appName,
-        number,
-        life: "alive",
-        address: "",
-        workloadStatus: { status: "waiting", message: "installing agent", since: now },
-        agentStatus: { status: "allocating", message: "", since: now },
-        statusHistory: [],
-        workloadVersion: "",
-        charmState: null,
-        openedPorts: [],
-        storage: [],
-        nextStorage: {},
-        workloadEvents: [],
-        pendingActions: [],
-        podPending: true,
-        agent: newAgentState(),
-      };
-      model.units[name] = unit;
-      for (const storage of meta.storages.values()) {
-        unit.nextStorage[storage.name] = 1;
-        const id = `${storage.name}/0`;
-        unit.storage.push({
-          id,
-          kind: storage.type,
-          location: this.storageLocation(modelName, name, id),
-        });
-      }
-      if (app.leader === null) {
-        app.leader = name;
-        app.leaderSettingsVersion += 1;
-      }
-      names.push(name);
-    }
-    for (const name of names) await this.startPod(modelName, name);
-    return names;
-  }
-
-  /** Gives a unit its pod: network namespace and address, workload containers. */
-  async startPod(modelName: string, unitName: string): Promise<void> {
-    const model = mustModel(this.state, modelName);
-    const unit = mustUnit(model, unitName);
-    if (this.network !== undefined) {
-      const net = await this.network.addUnit({
-        model: modelName,
-        app: unit.app,
-        unit: unit.number,
-        kind: model.type === "kubernetes" ? "kubernetes" : "machine",
-      });
-      unit.address = net.address;
-    } else if (unit.address === "") {
-      unit.address = this.syntheticAddress();
-    }
-    const meta = this.meta(modelName, unit.app);
-    if (this.workloads !== undefined && meta.containers.size > 0) {
-      const app = mustApp(model, unit.app);
-      const namespace = this.namespace(modelName, unitName);
-      await this.workloads.startUnit(
-        { model: modelName, unit: unitName, ...(namespace !== undefined ? { namespace } : {}) },
-        [...meta.containers.values()].map((c) => ({
-          name: c.name,
-          ...(c.resource !== undefined && app.resources[c.resource] !== undefined
-            ? { image: app.resources[c.resource] }
-            : {}),
-          mounts: c.mounts.flatMap((m) => {
-            const storage = unit.storage.find((s) => s.id.split("/")[0] === m.storage);
-            return storage === undefined
-              ? []
-              : [{ source: storage.location, location: m.location }];
-          }),
-        })),
-      );
-      this.withContainers.add(`${modelName}:${unitName}`);
-    }
-    unit.podPending = false;
-  }
-
-  /** Tears a unit's pod down and brings a new one up (new address, fresh containers). */
-  async replacePod(modelName: string, unitName: string): Promise<void> {
-    const unit = mustUnit(mustModel(this.state, modelName), unitName);
-    unit.podPending = true;
-    await this.stopPod(modelName, unitName);
-    // Without networking there is no real pod: the unit keeps its made-up address.
-    await this.startPod(modelName, unitName);
-  }
-
-  private async stopPod(modelName: string, unitName: string): Promise<void> {
-    this.withContainers.delete(`${modelName}:${unitName}`);
-    await this.workloads?.stopUnit({ model: modelName, unit: unitName });
-    await this.network?.removeUnit({ model: modelName, unit: unitName });
-  }
-
-  /** Marks a unit dying: it leaves every scope and tears down (or goes at once if never installed). */
-  async killUnit(modelName: string, unitName: string): Promise<void> {
-    const unit = mustUnit(mustModel(this.state, modelName), unitName);
-    if (unit.life === "dying") return;
-    unit.life = "dying";
-    unit.workloadEvents = [];
-    unit.agent.queue = [];
-    delete unit.replacePod;
-    leaveScopes(this.state, modelName, unitName);
-    this.scheduler.kick();
-  }
-
-  /** Removes dying units that never installed (they have nothing to tear down). */
-  reap(): void {
-    const busy = new Set(this.scheduler.busy());
-    for (const model of Object.values(this.state.models)) {
-      for (const unit of Object.values(model.units)) {
-        if (
-          unit.life === "dying" &&
-          !unit.agent.installed &&
-          !busy.has(`${model.name}:${unit.name}`)
-        ) {
-          void this.removeUnitNow(model.name, unit.name).then(() => this.scheduler.kick());
-        }
-      }
-    }
-  }
-
-  /** Deletes a unit: its pod, directories, pending actions; elects a new leader if needed. */
-  async removeUnitNow(modelName: string, unitName: string): Promise<void> {
-    const model = this.state.models[modelName];
-    const unit = model?.units[unitName];
-    if (model === undefined || unit === undefined) return;
-    delete model.units[unitName];
-    for (const id of unit.pendingActions) {
-      const action = model.actions[id];
-      if (action !== undefined && action.status === "pending") {
-        action.status = "aborted";
-        action.message = `unit ${JSON.stringify(unitName)} was removed`;
-        this.notifyAction(action);
-      }
-    }
-    const app = model.applications[unit.app];
-    if (app !== undefined && app.leader === unitName) {
-      const next = unitsOf(model, app.name).find((u) => u.life === "alive");
-      app.leader = next?.name ?? null;
-      app.leaderSettingsVersion += 1;
-    }
-    await this.stopPod(modelName, unitName);
-    rmSync(this.unitDir(modelName, unitName), { recursive: true, force: true });
-    this.cleanupRelations();
-    if (app !== undefined && app.life === "dying" && unitsOf(model, app.name).length === 0) {
-      this.removeApplicationNow(modelName, app.name);
-    }
-    this.save();
-    this.scheduler.kick();
-  }
-
-  /** Deletes an application with no units left, and its offers. */
-  removeApplicationNow(modelName: string, appName: string): void {
-    const model = mustModel(this.state, modelName);
-    for (const rel of relationsOfApp(this.state, modelName, appName)) rel.life = "dying";
-    delete model.applications[appName];
-    for (const [name, offer] of Object.entries(model.offers)) {
-      if (offer.app === appName) delete model.offers[name];
-    }
-    this.cleanupRelations();
-  }
-
-  /**
-   * Deletes dying relations no unit still knows, and the secret grants tied to them.
-   */
-  cleanupRelations(): void {
-    const known = new Set<number>();
-    for (const model of Object.values(this.state.models)) {
-      for (const unit of Object.values(model.units)) {
-        for (const id of Object.keys(unit.agent.relations)) known.add(Number(id));
-      }
-    }
-    const gone = new Set<number>();
-    this.state.relations = this.state.relations.filter((rel) => {
-      const live = rel.sides.every(
-        (s) => this.state.models[s.model]?.applications[s.app] !== undefined,
-      );
-      if ((rel.life === "dying" || !live) && !known.has(rel.id)) {
-        gone.add(rel.id);
-        return false;
-      }
-      return true;
-    });
-    if (gone.size === 0) return;
-    for (const model of Object.values(this.state.models)) {
-      for (const secret of Object.values(model.secrets)) {
-        secret.grants = secret.grants.filter((g) => !gone.has(g.relationId));
-      }
-    }
-  }
 
   private onWorkloadEvent(event: WorkloadEvent): void {
     const unit = this.state.models[event.model]?.units[event.unit];
@@ -915,37 +639,4 @@ function existsDir(path: string): boolean {
 
 function sameHook(a: HookInfo, b: HookInfo): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-/**
- * The status message of a unit whose hook failed: `hook failed: "<hook>"`.
- *
- * @example
- * ```ts
- * errorMessage({ kind: "install" }); // 'hook failed: "install"'
- * ```
- */
-export function errorMessage(info: HookInfo): string {
-  return `hook failed: ${JSON.stringify(hookName(info))}`;
-}
-
-function setWorkloadStatus(unit: UnitState, s: StatusData): void {
-  const now = Date.now();
-  unit.workloadStatus = { status: s.status, message: s.message, since: now };
-  unit.statusHistory.push({ kind: "workload", status: s.status, message: s.message, since: now });
-  if (unit.statusHistory.length > 200)
-    unit.statusHistory.splice(0, unit.statusHistory.length - 200);
-}
-
-function setAgentStatus(
-  unit: UnitState,
-  status: UnitState["agentStatus"]["status"],
-  message: string,
-): void {
-  if (unit.agentStatus.status === status && unit.agentStatus.message === message) return;
-  const now = Date.now();
-  unit.agentStatus = { status, message, since: now };
-  unit.statusHistory.push({ kind: "juju", status, message, since: now });
-  if (unit.statusHistory.length > 200)
-    unit.statusHistory.splice(0, unit.statusHistory.length - 200);
 }

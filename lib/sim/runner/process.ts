@@ -16,6 +16,7 @@ import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { accessSync, constants, existsSync } from "node:fs";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 
 /** Options of {@link startHookProcess}. */
 export interface HookProcessOptions {
@@ -88,7 +89,7 @@ export function handlerFor(charmDir: string, dispatchPath: string): string | und
  * ```
  */
 export function startHookProcess(options: HookProcessOptions): HookProcess {
-  const started = Date.now();
+  const started = performance.now();
   const handler = handlerFor(options.charmDir, options.dispatchPath);
   if (handler === undefined) {
     const outcome: HookProcessOutcome = {
@@ -142,7 +143,7 @@ export function startHookProcess(options: HookProcessOptions): HookProcess {
         signal,
         stdout,
         stderr: stderr + extra,
-        durationMs: Date.now() - started,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
         timedOut,
         missing: false,
       });
