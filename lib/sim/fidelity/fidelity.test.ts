@@ -107,7 +107,7 @@ beforeAll(async () => {
   const model = await c.addModel(M);
   modelUuid = model.uuid;
   const t = Date.now();
-  await c.deploy(M, { charmDir: py, name: "py" });
+  await c.deploy(M, { charmDir: py, name: "py", trust: true });
   await c.deploy(M, { charmDir: ts, name: "ts", scale: 2 });
   await settled("deploy", t);
 }, PHASE_MS);
@@ -451,6 +451,8 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
           "app-data": relationOf("py/0", "cluster")["application-data"],
           "peer-greetings": {},
         },
+        // The model's cloud, as credential-get gives it to a trusted application.
+        cloud: { type: "kubernetes", name: "sim-k8s", region: "default" },
         network: {
           "bind-address": address,
           "ingress-address": address,
@@ -461,6 +463,7 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
           "remote-app": "ts",
           units: ["ts/0", "ts/1"],
           "app-data": { "secret-id": `secret://${modelUuid}/${tsSecret.xid}`, ping: "pong" },
+          "remote-model-uuid": modelUuid,
           "ts-token": digest("ts-r2"),
         },
         "unit-secret": { revision: 2, label: "py-unit" },

@@ -6,10 +6,11 @@ is-leader, relation-ids/-list/-get/-set on a regular and a peer relation (unit a
 bags), status-set/-get (unit and application, through collect-status), secret-add (application
 and unit owners), secret-grant over a relation, secret-get by id and by label with --peek and
 --refresh, secret-set, secret-info-get, secret-remove, open-port/close-port/opened-ports,
-network-get, action-get/-set/-log/-fail, juju-log, goal-state (planned units),
-application-version-set, and state-get/-set/-delete (``use_juju_for_storage``: ops keeps its
-framework state and this charm's StoredState in Juju's charm state instead of a local SQLite
-file).
+network-get, relation-model-get, credential-get (the application is trusted),
+action-get/-set/-log/-fail, juju-log, goal-state (planned units), application-version-set, and
+state-get/-set/-delete: with ``use_juju_for_storage`` ops keeps its framework state and this
+charm's StoredState in Juju's charm state instead of a local SQLite file (its default on
+Kubernetes), so every dispatch also proves that charm state commits with the hook.
 
 What it publishes never holds a secret value: only short SHA-256 digests of tokens.
 """
@@ -171,7 +172,9 @@ class FidelityCharm(ops.CharmBase):
     def _on_share_departed(self, event: ops.RelationDepartedEvent) -> None:
         assert event.departing_unit is not None
         relation = event.relation
-        logger.info('%s departed from %s:%d', event.departing_unit.name, relation.name, relation.id)
+        logger.info(
+            '%s departed from %s:%d', event.departing_unit.name, relation.name, relation.id
+        )
 
     def _on_share_broken(self, _event: ops.RelationBrokenEvent) -> None:
         # The unit's own secret was only for the related application: remove it.
@@ -243,6 +246,8 @@ class FidelityCharm(ops.CharmBase):
             'dispatches': self._stored.dispatches,
             'ts-changes': self._stored.ts_changes,
         }
+        spec = self.model.get_cloud_spec()
+        view['cloud'] = {'type': spec.type, 'name': spec.name, 'region': spec.region}
         cluster = self.model.get_relation(CLUSTER)
         if cluster is not None:
             view['cluster'] = {
@@ -265,6 +270,7 @@ class FidelityCharm(ops.CharmBase):
                 'remote-app': share.app.name,
                 'units': sorted(u.name for u in share.units),
                 'app-data': dict(share.data[share.app]),
+                'remote-model-uuid': share.remote_model.uuid,
                 'ts-token': digest(
                     self.model.get_secret(label=TS_SECRET_LABEL).get_content()['token']
                 ),
