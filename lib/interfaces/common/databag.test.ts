@@ -1,7 +1,13 @@
 // Unit tests of the shared databag readers added when the interface libraries were consolidated
 // (the older readers are exercised by every library's tests).
 import { describe, expect, it } from "vitest";
-import { InterfaceDataError, fieldSecretUri, httpUrlMember, relationSource } from "./databag.js";
+import {
+  InterfaceDataError,
+  fieldSecretUri,
+  httpUrlMember,
+  relationSource,
+  requireHttpUrl,
+} from "./databag.js";
 
 const src = { interfaceName: "loki_push_api", relation: "logging:4", owner: "loki/0" };
 
@@ -37,5 +43,17 @@ describe("databag readers", () => {
   it("returns an http(s) url member as written", () => {
     const url = "http://loki-0.loki-endpoints.cos.svc.cluster.local:3100/loki/api/v1/push";
     expect(httpUrlMember({ url }, "endpoint", src)).toBe(url);
+  });
+});
+
+describe("requireHttpUrl", () => {
+  it("takes http(s) URLs and says what is wrong with anything else", () => {
+    expect(requireHttpUrl("https://vault:8200", "vault_url", src)).toBe("https://vault:8200");
+    expect(() => requireHttpUrl("not a url", "vault_url", src)).toThrow(
+      '"vault_url" should be a URL, got "not a url"',
+    );
+    expect(() => requireHttpUrl("v:8200", "vault_url", src)).toThrow(
+      '"vault_url" should be an http(s) URL, got "v:8200"',
+    );
   });
 });

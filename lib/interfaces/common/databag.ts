@@ -12,7 +12,14 @@
  * ```
  */
 
-/** Where data came from, for error messages. */
+/**
+ * Where data came from, for error messages.
+ *
+ * @example
+ * ```ts
+ * const src: DataSource = { interfaceName: "openfga", relation: "openfga:3", owner: "openfga-k8s" };
+ * ```
+ */
 export interface DataSource {
   /** The interface name, e.g. `postgresql_client`. */
   interfaceName: string;
@@ -22,7 +29,14 @@ export interface DataSource {
   owner: string;
 }
 
-/** Remote relation data that breaks the interface's contract. */
+/**
+ * Remote relation data that breaks the interface's contract.
+ *
+ * @example
+ * ```ts
+ * try { parse(bag, src); } catch (e) { if (e instanceof InterfaceDataError) this.unit.status = new BlockedStatus(e.statusMessage); }
+ * ```
+ */
 export class InterfaceDataError extends Error {
   constructor(
     readonly source: DataSource,
@@ -66,20 +80,41 @@ export function relationSource(
 
 type Bag = Readonly<Record<string, string | undefined>>;
 
-/** A string field; undefined when absent or empty. */
+/**
+ * A string field; undefined when absent or empty.
+ *
+ * @example
+ * ```ts
+ * fieldString({ store_name: "" }, "store_name"); // undefined
+ * ```
+ */
 export function fieldString(bag: Bag, key: string): string | undefined {
   const v = bag[key];
   return v === undefined || v === "" ? undefined : v;
 }
 
-/** A required string field. */
+/**
+ * A required string field; throws {@link InterfaceDataError} when absent or empty.
+ *
+ * @example
+ * ```ts
+ * const url = requireString(bag, "controller-url", src);
+ * ```
+ */
 export function requireString(bag: Bag, key: string, src: DataSource): string {
   const v = fieldString(bag, key);
   if (v === undefined) throw new InterfaceDataError(src, key, "is missing");
   return v;
 }
 
-/** A boolean field in either Python spelling (`true`/`True`, `false`/`False`). */
+/**
+ * A boolean field in either Python spelling (`true`/`True`, `false`/`False`).
+ *
+ * @example
+ * ```ts
+ * fieldBool({ tls: "True" }, "tls", src); // true
+ * ```
+ */
 export function fieldBool(bag: Bag, key: string, src: DataSource): boolean | undefined {
   const v = fieldString(bag, key);
   if (v === undefined) return undefined;
@@ -89,7 +124,14 @@ export function fieldBool(bag: Bag, key: string, src: DataSource): boolean | und
   throw new InterfaceDataError(src, key, `should be true or false, got ${JSON.stringify(v)}`);
 }
 
-/** An integer field. */
+/**
+ * An integer field.
+ *
+ * @example
+ * ```ts
+ * fieldInt({ port: "5432" }, "port", src); // 5432; throws on "eighty"
+ * ```
+ */
 export function fieldInt(bag: Bag, key: string, src: DataSource): number | undefined {
   const v = fieldString(bag, key);
   if (v === undefined) return undefined;
@@ -100,6 +142,11 @@ export function fieldInt(bag: Bag, key: string, src: DataSource): number | undef
 
 /**
  * A JSON field, checked by `guard`. `expected` describes the shape for the message.
+ *
+ * @example
+ * ```ts
+ * fieldJson(bag, "requested-secrets", src, isStringArray, "a JSON list of field names");
+ * ```
  */
 export function fieldJson<T>(
   bag: Bag,
@@ -137,6 +184,32 @@ export function fieldSecretUri(bag: Bag, key: string, src: DataSource): string |
 }
 
 /**
+ * `value`, the field `field`, checked to be an http(s) URL. Throws {@link InterfaceDataError}
+ * when it does not parse as a URL or has another scheme.
+ *
+ * @example
+ * ```ts
+ * const vaultUrl = requireHttpUrl(bag.vault_url!, "vault_url", src); // throws on "v:8200"
+ * ```
+ */
+export function requireHttpUrl(value: string, field: string, src: DataSource): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new InterfaceDataError(src, field, `should be a URL, got ${JSON.stringify(value)}`);
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    throw new InterfaceDataError(
+      src,
+      field,
+      `should be an http(s) URL, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
  * The `url` member of a JSON object a field holds (`{"url": "http://…"}`): an http(s) URL. Throws
  * {@link InterfaceDataError} on `field` when it is missing, not a URL, or not http(s).
  *
@@ -166,17 +239,38 @@ export function httpUrlMember(
   return url;
 }
 
-/** Guard: an array of strings. */
+/**
+ * Guard: an array of strings.
+ *
+ * @example
+ * ```ts
+ * isStringArray(["a", "b"]); // true
+ * ```
+ */
 export const isStringArray = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((x) => typeof x === "string");
 
-/** Guard: a string-to-string map. */
+/**
+ * Guard: a string-to-string map.
+ *
+ * @example
+ * ```ts
+ * isStringMap({ n0: "secret:cf0a" }); // true
+ * ```
+ */
 export const isStringMap = (v: unknown): v is Record<string, string> =>
   typeof v === "object" &&
   v !== null &&
   !Array.isArray(v) &&
   Object.values(v).every((x) => typeof x === "string");
 
-/** Guard: a plain object. */
+/**
+ * Guard: a plain object.
+ *
+ * @example
+ * ```ts
+ * isObject(JSON.parse('{"url": "http://x"}')); // true
+ * ```
+ */
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);

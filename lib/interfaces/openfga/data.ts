@@ -15,6 +15,7 @@ import {
   InterfaceDataError,
   fieldSecretUri,
   fieldString,
+  requireHttpUrl,
 } from "../common/databag.js";
 
 /**
@@ -96,26 +97,6 @@ export function renderProviderBag(d: ProviderData): Record<string, string> {
   return bag;
 }
 
-function checkHttpUrl(value: string, src: DataSource): void {
-  let u: URL;
-  try {
-    u = new URL(value);
-  } catch {
-    throw new InterfaceDataError(
-      src,
-      "http_api_url",
-      `should be a URL, got ${JSON.stringify(value)}`,
-    );
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") {
-    throw new InterfaceDataError(
-      src,
-      "http_api_url",
-      `should be an http(s) URL, got ${JSON.stringify(value)}`,
-    );
-  }
-}
-
 const GRPC = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(\[[0-9A-Fa-f:.]+\]|[^\s/:[\]]+)(?::\d{1,5})?(?:\/\S*)?$/;
 
 /**
@@ -146,7 +127,7 @@ export function parseProviderBag(
     return undefined;
   if (http === undefined) throw new InterfaceDataError(src, "http_api_url", "is missing");
   if (grpc === undefined) throw new InterfaceDataError(src, "grpc_api_url", "is missing");
-  checkHttpUrl(http, src);
+  requireHttpUrl(http, "http_api_url", src);
   if (!GRPC.test(grpc))
     throw new InterfaceDataError(
       src,

@@ -17,6 +17,7 @@ import {
   fieldJson,
   fieldString,
   isStringMap,
+  requireHttpUrl,
 } from "../common/databag.js";
 import { pyJsonDumps } from "../common/python-json.js";
 
@@ -177,20 +178,7 @@ export function parseProviderBag(
   if (keys.every((k) => fieldString(bag, k) === undefined)) return undefined;
   for (const k of keys)
     if (fieldString(bag, k) === undefined) throw new InterfaceDataError(src, k, "is missing");
-  const vaultUrl = bag.vault_url!;
-  let protocol = "";
-  try {
-    protocol = new URL(vaultUrl).protocol;
-  } catch {
-    // reported below
-  }
-  if (protocol !== "https:" && protocol !== "http:") {
-    throw new InterfaceDataError(
-      src,
-      "vault_url",
-      `should be an http(s) URL, got ${JSON.stringify(vaultUrl)}`,
-    );
-  }
+  const vaultUrl = requireHttpUrl(bag.vault_url!, "vault_url", src);
   const caCertificate = bag.ca_certificate!;
   if (!caCertificate.includes("-----BEGIN CERTIFICATE-----")) {
     throw new InterfaceDataError(src, "ca_certificate", "should be a PEM certificate");
