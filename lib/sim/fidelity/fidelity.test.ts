@@ -708,14 +708,31 @@ describe.sequential("a real Python ops charm and a TypeScript charm in the local
     for (const unit of ["py/0", "py/1", "py/2", "ts/0", "ts/1"]) {
       const log = ctl().unitLog(M, unit);
       expect(log.length, unit).toBeGreaterThan(0);
+      // ops logs security events (an authorisation failure, a crash) as JSON at TRACE.
       const bad = log.filter(
         (l) =>
           l.level === "ERROR" ||
           l.level === "WARNING" ||
-          /Traceback|ModelError|Uncaught|Error:/.test(l.message),
+          /Traceback|ModelError|Uncaught|Error:|"type": "security"/.test(l.message),
       );
       expect(bad, unit).toEqual([]);
     }
+    // Every level ops uses reaches the unit's log through juju-log.
+    const pyLog = ctl().unitLog(M, "py/0");
+    expect(pyLog).toContainEqual(
+      expect.objectContaining({
+        logger: "unit.py/0.juju-log",
+        level: "DEBUG",
+        message: "ops 3.9.0 up and running.",
+      }),
+    );
+    expect(pyLog).toContainEqual(
+      expect.objectContaining({
+        logger: "unit.py/0.juju-log",
+        level: "INFO",
+        message: "installing py/0",
+      }),
+    );
     // ops logs through juju-log; in a relation hook Juju prefixes the relation.
     const prefixed = ctl()
       .unitLog(M, "py/0")
