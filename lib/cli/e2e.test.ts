@@ -208,11 +208,14 @@ relations:
     const watch = spawn(JAAS, ["status", "--watch", "300ms"], { env, cwd: tmp });
     let frames = "";
     watch.stdout.on("data", (d: Buffer) => (frames += d.toString()));
-    await new Promise((r) => setTimeout(r, 3000));
+    const count = (): number => frames.match(/^Every 0\.3s: jaas status -m m/gm)?.length ?? 0;
+    const until = Date.now() + 60_000;
+    while (count() < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
     watch.kill("SIGINT");
     const watchCode = await new Promise<number | null>((r) => watch.on("exit", (c) => r(c)));
     expect(watchCode).toBe(0);
-    expect(frames.match(/^Every 0\.3s: jaas status -m m/gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    expect(count()).toBeGreaterThanOrEqual(2);
+    expect(frames).toMatch(/^demo\/0\* +active +idle/m);
   }, 600_000);
 
   it("restarts the daemon from its saved state, then kill-controller leaves nothing behind", async () => {
