@@ -116,6 +116,8 @@ export interface SettleResult {
  */
 export class Controller {
   private readonly ops: OpContext;
+  /** A directory made for the socket when the state directory's path is too long. */
+  private socketDir: string | undefined;
 
   private constructor(
     private readonly runtime: Runtime,
@@ -145,6 +147,7 @@ export class Controller {
     const stateDir = resolve(options.stateDir ?? mkdtempSync(join(tmpdir(), "jsim-")));
     mkdirSync(stateDir, { recursive: true });
     let network: SimNetwork | undefined;
+    let socketDir: string | undefined;
     try {
       const seed = options.deterministic?.seed;
       const saved = loadState(join(stateDir, "controller.json"));
@@ -152,7 +155,9 @@ export class Controller {
       const shimPath = ensureJujucShim();
       let socketPath = join(stateDir, "jujuc.sock");
       if (Buffer.byteLength(socketPath) > 100) {
-        socketPath = join(mkdtempSync(join(tmpdir(), "jsim-sock-")), "jujuc.sock");
+        // Unix socket paths are limited to 107 bytes: use a short directory of our own.
+        socketDir = mkdtempSync(join(tmpdir(), "jsim-sock-"));
+        socketPath = join(socketDir, "jujuc.sock");
       }
       const server = await startHookToolServer(socketPath);
       if (options.networking) {
@@ -180,12 +185,14 @@ export class Controller {
         options.workloads,
       );
       const controller = new Controller(runtime, stateDir, ownsStateDir, network !== undefined);
+      controller.socketDir = socketDir;
       if (saved !== undefined) await controller.resume();
       runtime.save();
       runtime.scheduler.kick();
       return controller;
     } catch (e) {
       await network?.destroy().catch(() => undefined);
+      if (socketDir !== undefined) rmSync(socketDir, { recursive: true, force: true });
       if (ownsStateDir) rmSync(stateDir, { recursive: true, force: true });
       throw e;
     }
@@ -707,6 +714,7 @@ export class Controller {
     await this.runtime.close().catch((e: unknown) => errors.push(e));
     if (this.ownsNetwork)
       await this.runtime.network?.destroy().catch((e: unknown) => errors.push(e));
+    if (this.socketDir !== undefined) rmSync(this.socketDir, { recursive: true, force: true });
     if (errors.length > 0) throw errors[0];
   }
 

@@ -19,6 +19,7 @@ import {
   otherSide,
   relationsOfApp,
   sideIndex,
+  unitsOf,
   viewUnitName,
 } from "./model/view.js";
 
@@ -73,12 +74,19 @@ export function showUnit(
     if (side === undefined || remote === undefined) continue;
     const own = side.units[unitName];
     const related: Record<string, { "in-scope": boolean; data: Databag }> = {};
-    for (const name of Object.keys(remote.units).sort(goStringOrder)) {
+    // Juju's UnitsInfo: the related application's existing units (across models, the remote
+    // units the relation knows), with data only for those in scope.
+    const names =
+      rel.crossModel !== undefined
+        ? Object.keys(remote.units)
+        : unitsOf(model, remote.app).map((u) => u.name);
+    for (const name of names.sort(goStringOrder)) {
+      if (rel.peer && name === unitName) continue;
       const entry = remote.units[name];
-      if (entry === undefined || (rel.peer && name === unitName)) continue;
+      const inScope = entry?.inScope ?? false;
       related[viewUnitName(rel, mine, other, name)] = {
-        "in-scope": entry.inScope,
-        data: { ...entry.bag },
+        "in-scope": inScope,
+        data: inScope ? { ...entry?.bag } : {},
       };
     }
     relationInfo.push({

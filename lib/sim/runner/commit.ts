@@ -152,10 +152,14 @@ function commitSecrets(
   const model = mustModel(state, run.model);
   const key = unitKey(run.model, unit.name);
   const newRevisions: string[] = [];
+  const atStart = new Set(before.secrets.map((s) => secretXid(s.id)));
   for (const data of after.secrets) {
     const xid = secretXid(data.id);
     const found = findSecret(state, xid);
     if (found === undefined) {
+      // A secret the hook started with was removed meanwhile (by its owner): only the secrets
+      // this hook added are new.
+      if (atStart.has(xid)) continue;
       const created = newSecret(model, unit, data, xid, now);
       const own = data.consumers[unit.name];
       if (own !== undefined) created.consumers[key] = { ...own };

@@ -156,6 +156,10 @@ function secretData(
     ...(secret.description !== undefined ? { description: secret.description } : {}),
     ...(secret.expire !== undefined ? { expire: secret.expire } : {}),
     ...(secret.rotate !== undefined ? { rotate: secret.rotate } : {}),
+    // Juju's NextRotateTime, which only the owner's metadata carries.
+    ...(role !== "consumer" && secret.rotateAt !== undefined
+      ? { nextRotate: new Date(secret.rotateAt).toISOString() }
+      : {}),
     revisions: structuredClone(secret.revisions),
     latestRevision: secret.latestRevision,
     grants,

@@ -73,7 +73,7 @@ describe("3 applications x 3 units", () => {
       const overhead = c.hooks.map((r) => r.overheadMs).sort((x, y) => x - y);
       const process = c.hooks.map((r) => r.durationMs - r.overheadMs).sort((x, y) => x - y);
       console.log(
-        `3x3 converged in ${elapsed} ms: ${c.hooks.length} hooks; controller overhead per hook median ${overhead[Math.floor(overhead.length / 2)]} ms; hook process median ${process[Math.floor(process.length / 2)]} ms`,
+        `3x3 converged in ${elapsed} ms: ${c.hooks.length} hooks; controller overhead per hook median ${overhead[Math.floor(overhead.length / 2)]?.toFixed(1)} ms; hook process median ${process[Math.floor(process.length / 2)]?.toFixed(0)} ms`,
       );
     });
   }, 300_000);

@@ -97,6 +97,11 @@ describe("cross-model relations", () => {
       expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
       expect(hooksOf(c, "app", "reader/0", rotateMark)).toEqual(["secret-changed"]);
       expect(hooksOf(c, "db", "owner/0", rotateMark)).toEqual(["action:rotate", "secret-remove"]);
+      // relation-model-get answers the other model's UUID on both sides.
+      const readerModel = await c.runAction("app", "reader/0", "remote-model");
+      expect(readerModel.results[`sink-${rel.id}`]).toBe(db.uuid);
+      const ownerModel = await c.runAction("db", "owner/0", "remote-model");
+      expect(ownerModel.results[`source-${rel.id}`]).toBe(app.uuid);
       const changed = c.hooks.find((r) => r.seq > rotateMark && r.hook === "secret-changed");
       expect(changed?.model).toBe("app");
       expect(db.uuid).not.toBe(app.uuid);

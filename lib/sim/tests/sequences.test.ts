@@ -334,4 +334,21 @@ describe("config, scale, refresh, churn", () => {
       expect(c.state.models["m"]?.units["relay/1"]?.charmState).toEqual(stateBefore);
     });
   }, 60_000);
+
+  it("refresh on a machine model: upgrade-charm, config-changed; no pod churn there", async () => {
+    await withController({ deterministic: { seed: 14 } }, async (c) => {
+      await c.addModel("vm", { type: "iaas" });
+      await c.deploy("vm", { charmDir: relay, scale: 2 });
+      await settled(c);
+      expect(hooksOf(c, "vm", "relay/1").slice(0, 5)).toEqual(DEPLOY_FOLLOWER);
+      const mark = lastSeq(c);
+      await c.refresh("vm", "relay");
+      await settled(c);
+      expect(hooksOf(c, "vm", "relay/0", mark)).toEqual(["upgrade-charm", "config-changed"]);
+      expect(hooksOf(c, "vm", "relay/1", mark)).toEqual(["upgrade-charm", "config-changed"]);
+      await expect(c.churn("vm", "relay/0")).rejects.toThrow("churn needs a kubernetes model");
+      expect(c.status("vm").model.type).toBe("iaas");
+      expect(c.status("vm").applications["relay"]?.units?.["relay/0"]?.machine).toBe("0");
+    });
+  }, 60_000);
 });

@@ -12,7 +12,7 @@
  */
 import type { CharmMeta } from "../../ops/metadata.js";
 import { secretUri, visibleSecrets } from "../model/secret-access.js";
-import type { ControllerState, HookInfo, Life, SecretState, UnitState } from "../model/types.js";
+import type { ControllerState, HookInfo, Life, UnitState } from "../model/types.js";
 import { unitKey } from "../model/types.js";
 import {
   membersInScope,
@@ -92,11 +92,9 @@ function secretHooks(
           });
         }
       }
-      const tracked = new Set(
-        Object.entries(secret.consumers)
-          .filter(([key]) => !isOwnerKey(model.name, secret.owner, key))
-          .map(([, c]) => c.trackedRevision),
-      );
+      // A revision is in use while any consumer tracks it, the owner's units included (Juju
+      // >= 3.1.7/3.3.1 records the owner's reads as a consumer).
+      const tracked = new Set(Object.values(secret.consumers).map((c) => c.trackedRevision));
       for (const rev of Object.keys(secret.revisions)
         .map(Number)
         .sort((a, b) => a - b)) {
@@ -120,16 +118,6 @@ function secretHooks(
     }
   }
   return { hooks: [...rotate, ...expired, ...remove, ...changed], latest };
-}
-
-/** True when a consumer key belongs to the secret's owner (owners' own reads do not count). */
-function isOwnerKey(model: string, owner: SecretState["owner"], key: string): boolean {
-  const colon = key.indexOf(":");
-  const unit = key.slice(colon + 1);
-  if (key.slice(0, colon) !== model) return false;
-  if (owner.kind === "unit") return owner.unit === unit;
-  if (owner.kind === "application") return unit.slice(0, unit.indexOf("/")) === owner.app;
-  return false;
 }
 
 /**
