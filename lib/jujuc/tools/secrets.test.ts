@@ -332,7 +332,7 @@ describe("secret-info-get and secret-ids", () => {
     const ctx = context();
     ctx.secrets[0]!.grants.push({ relationId: 5, target: "openfga", role: "view" });
     ctx.secrets[0]!.rotate = "daily";
-    ctx.secrets[0]!.nextRotate = "2026-11-28T09:30:00Z";
+    ctx.secrets[0]!.nextRotate = "2026-11-28T09:29:59.700Z";
     // Juju's field order: revision, label, owner, description, rotation, expiry, rotates, access.
     expect(run(ctx, "secret-info-get", ["--format=json", APP_SECRET]).stdout).toBe(
       `{"${APP_SECRET}":{"revision":2,"label":"app-creds","owner":"application","rotation":"daily","rotates":"2026-11-28T09:30:00Z","access":[{"target":"application-openfga","scope":"relation-jimm.openfga#openfga.openfga","role":"view"}]}}\n`,

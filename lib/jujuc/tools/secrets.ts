@@ -171,6 +171,16 @@ function relationScope(inv: Invocation, relationId: number): string {
   return `relation-${ends.join("#")}`;
 }
 
+/**
+ * Juju's `NextRotateTime` as it prints it: Juju stores it rounded to the second, in UTC, and Go
+ * writes a time without its zero fraction (`2026-11-28T09:30:00Z`).
+ */
+function rotateTime(value: string): string {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) return value;
+  return new Date(Math.round(ms / 1000) * 1000).toISOString().replace(/\.000Z$/, "Z");
+}
+
 function tagOf(target: string): string {
   return target.includes("/") ? `unit-${target.replace("/", "-")}` : `application-${target}`;
 }
@@ -219,7 +229,7 @@ export const secretInfoGet: ToolDefinition = {
       ["description", secret.description || undefined],
       ["rotation", secret.rotate || undefined],
       ["expiry", secret.expire || undefined],
-      ["rotates", secret.nextRotate || undefined],
+      ["rotates", secret.nextRotate ? rotateTime(secret.nextRotate) : undefined],
       ["access", access.length > 0 ? access : undefined],
     ]);
     out.write(inv, { [secretXid(secret.id)]: info });
