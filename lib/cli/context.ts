@@ -32,7 +32,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** The command's context (see the module documentation). */
+/**
+ * The command's context (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * const ctx = new CliContext({ out: console.log, err: console.error }, { JAAS_HOME: "/tmp/j" });
+ * ```
+ */
 export class CliContext {
   readonly paths: HomePaths;
 

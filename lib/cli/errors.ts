@@ -8,7 +8,14 @@
  * ```
  */
 
-/** A failure with its exit code. */
+/**
+ * A failure with its exit code.
+ *
+ * @example
+ * ```ts
+ * throw new CliError("units in error: demo/0");
+ * ```
+ */
 export class CliError extends Error {
   constructor(
     message: string,
@@ -19,7 +26,14 @@ export class CliError extends Error {
   }
 }
 
-/** Bad arguments (exit code 2). */
+/**
+ * Bad arguments (exit code 2).
+ *
+ * @example
+ * ```ts
+ * throw new UsageError('expected "key=value", got "x"');
+ * ```
+ */
 export class UsageError extends CliError {
   constructor(message: string) {
     super(message, 2);

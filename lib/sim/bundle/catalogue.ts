@@ -48,7 +48,14 @@ import { buildCharmDir } from "../../pack/build.js";
 import { nodeRuntimePath, REPO_ROOT } from "../../pack/node-runtime.js";
 import { invalid, notFound } from "../errors.js";
 
-/** The catalogue's folders, relative to the repository, in order of precedence. */
+/**
+ * The catalogue's folders, relative to the repository, in order of precedence.
+ *
+ * @example
+ * ```ts
+ * new CharmCatalogue({ searchDirs: [...DEFAULT_SEARCH_DIRS, "lib/sim/tests/charms"] });
+ * ```
+ */
 export const DEFAULT_SEARCH_DIRS = ["charms", "integration-tests/charms", "examples"];
 
 /** Options of {@link CharmCatalogue}. */
@@ -160,7 +167,14 @@ function hashTree(hash: ReturnType<typeof createHash>, dir: string, base: string
   }
 }
 
-/** The catalogue (see the module documentation). */
+/**
+ * The catalogue (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * const built = await new CharmCatalogue().build(new CharmCatalogue().locate("demo"));
+ * ```
+ */
 export class CharmCatalogue {
   readonly root: string;
   readonly searchDirs: readonly string[];
@@ -314,6 +328,21 @@ export class CharmCatalogue {
     const lock = join(this.root, "package-lock.json");
     if (existsSync(lock)) hash.update(readFileSync(lock));
     return hash.digest("hex").slice(0, 16);
+  }
+
+  /**
+   * Whether a located charm can be deployed without building (a built folder, or a source whose
+   * build is cached).
+   *
+   * @example
+   * ```ts
+   * if (!catalogue.isBuilt(located)) console.log("Building ...");
+   * ```
+   */
+  isBuilt(located: LocatedCharm): boolean {
+    if (located.kind === "built") return true;
+    const dir = join(this.cacheDir, `${located.name}-${this.sourceHash(located)}`);
+    return isExecutable(join(dir, "dispatch")) && existsSync(join(dir, "manifest.yaml"));
   }
 
   /**

@@ -61,6 +61,7 @@ describe("deploying bundles", () => {
       expect(first.applications).toEqual(["owner"]);
       expect(lines).toEqual([
         `Located charm "relay" in the local catalogue (lib/sim/tests/charms/relay)`,
+        'Building charm "relay"...',
         expect.stringMatching(/^Built charm "relay" in \d+\.\d+s$/),
         "Executing changes:",
         "- deploy application owner from local charm relay (catalogue) with 2 units",

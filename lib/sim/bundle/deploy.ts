@@ -107,6 +107,8 @@ export async function deployBundle(
   const built = new Map<string, BuiltCharmRef>();
   for (const change of deploys) {
     if (built.has(change.charm.dir)) continue;
+    if (!options.catalogue.isBuilt(change.charm))
+      say(`Building charm ${goQuote(change.charm.name)}...`);
     const result = await options.catalogue.build(change.charm);
     built.set(change.charm.dir, result);
     say(builtLine(result, change.charm));
@@ -200,6 +202,7 @@ export async function deployCharm(
   }
   const config: Record<string, ConfigValue | null> = { ...(request.config ?? {}) };
   if (options.dryRun === true) return request.name ?? located.name;
+  if (!catalogue.isBuilt(located)) say(`Building charm ${goQuote(located.name)}...`);
   const built = await catalogue.build(located);
   say(builtLine(built, located));
   const name = request.name ?? located.name;

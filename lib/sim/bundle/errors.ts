@@ -12,10 +12,24 @@
 import { SimError } from "../errors.js";
 import type { SimErrorCode } from "../errors.js";
 
-/** Juju's heading of a bundle's verification errors. */
+/**
+ * Juju's heading of a bundle's verification errors.
+ *
+ * @example
+ * ```ts
+ * message.startsWith(BUNDLE_ERRORS_HEADING);
+ * ```
+ */
 export const BUNDLE_ERRORS_HEADING = "the provided bundle has the following errors:";
 
-/** A bundle refused with all its problems. */
+/**
+ * A bundle refused with all its problems.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof BundleError) e.problems.forEach((p) => console.error(p));
+ * ```
+ */
 export class BundleError extends SimError {
   constructor(
     readonly problems: readonly string[],

@@ -65,11 +65,32 @@ type YamlMap = Record<string, unknown>;
 const isMap = (v: unknown): v is YamlMap =>
   typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Juju's application (and SAAS and offer) names. */
+/**
+ * Juju's application (and SAAS and offer) names.
+ *
+ * @example
+ * ```ts
+ * APPLICATION_NAME.test("openfga-k8s"); // true
+ * ```
+ */
 export const APPLICATION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]*[a-z][a-z0-9]*)*$/;
-/** Juju's endpoint names. */
+/**
+ * Juju's endpoint names.
+ *
+ * @example
+ * ```ts
+ * ENDPOINT_NAME.test("database"); // true
+ * ```
+ */
 export const ENDPOINT_NAME = /^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$/;
-/** `[controller:][qualifier/]model.offer`. */
+/**
+ * `[controller:][qualifier/]model.offer`.
+ *
+ * @example
+ * ```ts
+ * OFFER_URL.exec("local:admin/db.pg")?.slice(1); // ["local", "admin", "db", "pg"]
+ * ```
+ */
 export const OFFER_URL =
   /^(?:([a-zA-Z0-9][a-zA-Z0-9_-]*):)?(?:([^/:.\s]+)\/)?([a-z0-9]+(?:-[a-z0-9]+)*)\.([a-z][a-z0-9]*(?:-[a-z0-9]+)*)$/;
 

@@ -46,7 +46,14 @@ export function agentLine(record: Pick<HookRecord, "hook" | "exitCode">): [strin
       ];
 }
 
-/** Writes the agent lines (see the module documentation). */
+/**
+ * Writes the agent lines (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * new AgentLog(() => controller.hooks, paths.logs).start();
+ * ```
+ */
 export class AgentLog {
   #lastSeq: number;
   #timer: NodeJS.Timeout | undefined;

@@ -131,7 +131,14 @@ function stringMap(p: Params, key: string): Record<string, string> {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** The daemon's methods (see the module documentation). */
+/**
+ * The daemon's methods (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * await serve(socket, (req, ctx) => api.handle(req, ctx));
+ * ```
+ */
 export class DaemonApi {
   readonly #deps: DaemonApiDeps;
   readonly #methods: Record<string, (p: Params, ctx: RequestContext) => Promise<unknown>>;
@@ -177,7 +184,20 @@ export class DaemonApi {
         ctx.progress(
           `Destroying model ${model}: ${Object.keys(state.applications).length} application(s), ${Object.keys(state.units).length} unit(s)`,
         );
-        await c.destroyModel(model, { timeoutMs: optNum(p, "timeoutMs") ?? 120_000 });
+        const destroying = c.destroyModel(model, { timeoutMs: optNum(p, "timeoutMs") ?? 120_000 });
+        const settled = destroying.then(
+          () => true,
+          () => true,
+        );
+        while (!(await Promise.race([settled, sleep(2000).then(() => false)]))) {
+          const left = c.state.models[model];
+          if (left !== undefined) {
+            ctx.progress(
+              `Waiting for model to be removed, ${Object.keys(left.units).length} unit(s)...`,
+            );
+          }
+        }
+        await destroying;
         deps.agentLog.flush();
         rmSync(join(deps.agentLog.dir, model), { recursive: true, force: true });
         return {};

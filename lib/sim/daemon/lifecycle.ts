@@ -29,7 +29,14 @@ import { readDaemonRecord, writeDaemonRecord } from "./home.js";
 import { call, NotRunningError } from "./protocol.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The daemon's entry point. */
+/**
+ * The daemon's entry point.
+ *
+ * @example
+ * ```ts
+ * spawn(process.execPath, ["--import", "tsx", DAEMON_MAIN, home]);
+ * ```
+ */
 export const DAEMON_MAIN = join(HERE, "main.ts");
 /** The repository (the daemon runs there so that `--import tsx` resolves). */
 const REPO_ROOT = resolve(HERE, "..", "..", "..");

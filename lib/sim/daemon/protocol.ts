@@ -30,7 +30,14 @@ export interface Request {
 export type Reply =
   { progress: string } | { result: unknown } | { error: { code: string; message: string } };
 
-/** An error the daemon answered with (its message is Juju's wording, its code a SimError's). */
+/**
+ * An error the daemon answered with (its message is Juju's wording, its code a SimError's).
+ *
+ * @example
+ * ```ts
+ * if (e instanceof DaemonError && e.code === "not-found") console.error(`ERROR ${e.message}`);
+ * ```
+ */
 export class DaemonError extends Error {
   constructor(
     readonly code: string,
@@ -41,7 +48,14 @@ export class DaemonError extends Error {
   }
 }
 
-/** The socket does not answer: no daemon is running there. */
+/**
+ * The socket does not answer: no daemon is running there.
+ *
+ * @example
+ * ```ts
+ * if (e instanceof NotRunningError) await ensureRunning(paths);
+ * ```
+ */
 export class NotRunningError extends Error {
   constructor(readonly socket: string) {
     super(`the controller is not running (no answer on ${socket})`);
