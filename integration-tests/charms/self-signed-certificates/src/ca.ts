@@ -124,7 +124,8 @@ function fingerprint(s: CaSettings): string {
  */
 export function readCa(model: Model): (Ca & { settings: string }) | undefined {
   try {
-    const c = model.getSecret({ label: CA_SECRET_LABEL }).getContent();
+    // Refresh: an owner's unit otherwise keeps reading the revision it saw first.
+    const c = model.getSecret({ label: CA_SECRET_LABEL }).getContent({ refresh: true });
     if (!c["ca-certificate"] || !c["private-key"]) return undefined;
     return {
       certificate: c["ca-certificate"],

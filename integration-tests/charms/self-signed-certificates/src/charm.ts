@@ -24,8 +24,9 @@ import {
   CharmBase,
   type CharmContext,
   type CollectStatusEvent,
+  type SecretRemoveEvent,
 } from "../../../../lib/ops/index.js";
-import { type Ca, type CaSettings, caSettings, ensureCa, readCa } from "./ca.js";
+import { type Ca, CA_SECRET_LABEL, type CaSettings, caSettings, ensureCa, readCa } from "./ca.js";
 
 /**
  * The self-signed-certificates stand-in charm (see the module documentation).
@@ -65,7 +66,15 @@ export class SelfSignedCertificatesCharm extends CharmBase {
     }
     this.observe(this.on.action("get-ca-certificate"), this.onGetCaCertificate);
     this.observe(this.on.action("rotate-private-key"), this.onRotatePrivateKey);
+    this.observe(this.on.secretRemove, this.onSecretRemove);
     this.observe(this.on.collectUnitStatus, this.collectUnitStatus);
+  }
+
+  /** An old revision of the CA secret is no longer tracked by anyone: remove it. */
+  private onSecretRemove(event: SecretRemoveEvent): void {
+    if (!this.unit.isLeader() || event.revision === undefined) return;
+    if (event.secret.label !== CA_SECRET_LABEL) return;
+    event.secret.removeRevision(event.revision);
   }
 
   private settings(): CaSettings | undefined {

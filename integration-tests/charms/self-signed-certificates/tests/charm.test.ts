@@ -203,6 +203,12 @@ describe("self-signed-certificates stand-in", () => {
     ).toBe(true);
   });
 
+  it("removes an old CA revision when Juju says nobody tracks it", async () => {
+    const made = await ctx.run(ctx.on.install(), state({ leader: true }));
+    await ctx.run(ctx.on.secretRemove(caSecret(made)!, 1), made);
+    expect(ctx.removedSecretRevisions.map((r) => r.split("/").pop())).toEqual(["1"]);
+  });
+
   it("a malformed CSR gives a clear blocked status and is not signed; the hook does not fail", async () => {
     const certs = certificatesRelation({
       certificate_signing_requests: JSON.stringify([
