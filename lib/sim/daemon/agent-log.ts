@@ -3,12 +3,13 @@
  *
  * ```
  * unit-demo-0: 21:45:03 INFO juju.worker.uniter.operation ran "install" hook (via hook dispatching script: dispatch)
- * unit-demo-0: 21:45:09 ERROR juju.worker.uniter.operation hook "start" (via hook dispatching script: dispatch) failed: exit status 1
+ * unit-demo-0: 21:45:10 INFO juju.worker.uniter.operation ran "greet" action
  * ```
  *
  * The daemon follows the controller's hook records and appends one line per hook run to
  * `<agent dir>/<model>/unit-<app>-<n>.log` (the unit log files' format), so `debug-log`
- * reads both.
+ * reads both. Failed hooks are left out: the controller logs them itself, in the unit's log
+ * (`hook "start" (via hook dispatching script: dispatch) failed: …`).
  *
  * @example
  * ```ts
@@ -78,6 +79,7 @@ export class AgentLog {
     for (const record of this.hooks()) {
       if (record.seq <= this.#lastSeq) continue;
       this.#lastSeq = record.seq;
+      if (record.exitCode !== 0 && !record.hook.startsWith("action:")) continue;
       const [level, message] = agentLine(record);
       const time = new Date(record.startedAt + record.durationMs).toISOString();
       const folder = join(this.dir, record.model);
