@@ -1,6 +1,5 @@
-// Controller bugs the fidelity charms found: each test names one and asserts what Juju does, so
-// it fails until the controller (lib/sim) is fixed. The hook tools' side of each is in
-// lib/jujuc already; what is missing is the controller's.
+// Controller bugs the fidelity charms found, fixed in lib/sim: each test names one and asserts
+// what Juju does, as a regression test (the hook tools' side of each is in lib/jujuc).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -43,7 +42,7 @@ beforeAll(async () => {
     persist: false,
   });
   await c.addModel(M);
-  await c.deploy(M, { charmDir: py, name: "py", scale: 2 });
+  await c.deploy(M, { charmDir: py, name: "py", scale: 2, trust: true });
   await c.deploy(M, { charmDir: ts, name: "ts" });
   await settled();
   await c.integrate(M, "py", "ts");
@@ -60,7 +59,7 @@ afterAll(async () => {
 
 describe.sequential("controller bugs found by the fidelity charms", () => {
   it(
-    "BUG secret-rotate-time: secret-info-get has no `rotates` for a secret that rotates (the hook context never gets SecretData.nextRotate from the secret's rotateAt)",
+    "secret-rotate-time: secret-info-get has no `rotates` for a secret that rotates (the hook context never gets SecretData.nextRotate from the secret's rotateAt)",
     async () => {
       const r = await ctl().runAction(M, "py/0", "inspect");
       expect(r.status, r.stderr).toBe("completed");
@@ -75,7 +74,7 @@ describe.sequential("controller bugs found by the fidelity charms", () => {
   );
 
   it(
-    "BUG owner-tracking: a revision the owner still tracks is treated as unused (secret-remove runs, the revision goes), although Juju >= 3.1.7/3.3.1 counts the owner's consumer record",
+    "owner-tracking: a revision the owner still tracks is treated as unused (secret-remove runs, the revision goes), although Juju >= 3.1.7/3.3.1 counts the owner's consumer record",
     async () => {
       const mark = lastSeq(ctl());
       // py/0 reads its own secret (tracking revision 1), adds revision 2 and does not refresh; the
@@ -95,7 +94,7 @@ describe.sequential("controller bugs found by the fidelity charms", () => {
   );
 
   it(
-    "BUG secret-resurrected: a consumer's hook that overlaps the owner's removal of a secret commits it back, owned by the consumer unit",
+    "secret-resurrected: a consumer's hook that overlaps the owner's removal of a secret commits it back, owned by the consumer unit",
     async () => {
       const leaving = unitSecretOf("py/1");
       expect(leaving).toBeDefined();
@@ -122,7 +121,7 @@ describe.sequential("controller bugs found by the fidelity charms", () => {
     PHASE_MS,
   );
 
-  it("BUG show-unit-gone-units: show-unit lists related units that left the model, with their data; Juju lists the related application's existing units, and data only for those in scope", () => {
+  it("show-unit-gone-units: show-unit lists related units that left the model, with their data; Juju lists the related application's existing units, and data only for those in scope", () => {
     // py/1 was removed by the scale-down above; Juju's UnitsInfo walks otherApp.AllUnits() and
     // reads settings only `if inScope`.
     const info = ctl().showUnit(M, "ts/0")["ts/0"];
