@@ -33,6 +33,7 @@ import {
   MaintenanceStatus,
   type Relation,
   SecretNotFoundError,
+  type SecretRemoveEvent,
   type StatusBase,
   WaitingStatus,
 } from "../../../../lib/ops/index.js";
@@ -123,7 +124,14 @@ export class PostgresqlK8sCharm extends CharmBase {
       this.observe(source, this.onEvent);
     }
     this.observe(this.on.action("get-password"), this.onGetPassword);
+    this.observe(this.on.secretRemove, this.onSecretRemove);
     this.observe(this.on.collectUnitStatus, this.collectUnitStatus);
+  }
+
+  /** An old revision of one of our secrets is tracked by nobody any more: remove it. */
+  private onSecretRemove(event: SecretRemoveEvent): void {
+    if (!this.unit.isLeader() || event.revision === undefined) return;
+    event.secret.removeRevision(event.revision);
   }
 
   /** How the leader reaches the server; tests give a fake. */

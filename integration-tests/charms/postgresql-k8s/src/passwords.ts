@@ -71,7 +71,10 @@ export function operatorSecretLabel(app: string): string {
  */
 export function readOperatorPassword(model: Model): string | undefined {
   try {
-    const content = model.getSecret({ label: operatorSecretLabel(model.app.name) }).getContent();
+    // Refresh: a unit otherwise keeps reading the revision it saw first.
+    const content = model
+      .getSecret({ label: operatorSecretLabel(model.app.name) })
+      .getContent({ refresh: true });
     return content[OPERATOR_PASSWORD_KEY] || undefined;
   } catch (e) {
     if (e instanceof SecretNotFoundError) return undefined;

@@ -265,6 +265,22 @@ describe("postgresql-k8s stand-in: the server", () => {
     expect(out.secrets).toEqual([]);
   });
 
+  it("a non-leader primary reads the operator password from the app secret and serves", async () => {
+    const ctx = contextFor(new FakeAdmin());
+    const peers = peerRelation({
+      endpoint: "database-peers",
+      localAppData: { primary: "postgresql-k8s/0" },
+    });
+    const out = await ctx.run(
+      ctx.on.pebbleReady(freshContainer),
+      state({ containers: [freshContainer], relations: [peers], secrets: [operatorSecret] }),
+    );
+    expect(ctx.execHistory.some((argv) => argv[0] === `${BIN_DIR}/initdb`)).toBe(true);
+    expect(out.unitStatus).toEqual({ status: "active", message: "Primary" });
+    expect(out.relations[0]!.localAppData).toEqual({ primary: "postgresql-k8s/0" });
+    expect(leaks(out, ctx, [OPERATOR_PASSWORD])).toEqual([]);
+  });
+
   it("an extra unit stays waiting: the stand-in has one primary", async () => {
     const admin = new FakeAdmin();
     const ctx = contextFor(admin);
@@ -306,6 +322,18 @@ describe("postgresql-k8s stand-in: the server", () => {
     expect(ctx.logs.map((l) => l.message)).toContain(
       "primary postgresql-k8s/0 is gone: postgresql-k8s/1 serves now",
     );
+  });
+
+  it("removes an old revision of its secrets when Juju says nobody tracks it", async () => {
+    const ctx = contextFor(new FakeAdmin());
+    const before = state({
+      leader: true,
+      containers: [servingContainer],
+      relations: [servingPeers()],
+      secrets: [operatorSecret],
+    });
+    await ctx.run(ctx.on.secretRemove(operatorSecret, 1), before);
+    expect(ctx.removedSecretRevisions.map((r) => r.split("/").pop())).toEqual(["1"]);
   });
 
   it("get-password returns the operator password, and refuses other users", async () => {
