@@ -40,6 +40,7 @@ import {
   type StoredState,
 } from "../../../lib/ops/index.js";
 import { ensureLayerDiff } from "../../../lib/pebble/ensure-layer.js";
+import type { ServiceInfo } from "../../../lib/pebble/types.js";
 import { ExecError, PebbleError, isNotFound } from "../../../lib/pebble/errors.js";
 import { type CharmConfig, readConfig } from "./config.js";
 import { type KubernetesAccess, applyComputeResources, trustMessage } from "./k8s-resources.js";
@@ -74,6 +75,9 @@ const RESOURCE_RETRY_EVENTS = new Set([
   "update-status",
 ]);
 
+/** Hooks on which the unit (re)opens its ports. */
+const PORT_EVENTS = new Set(["install", "start", "upgrade-charm", "leader-elected"]);
+
 /**
  * The peer app bag key holding the OpenFGA version the database of relation `id` was migrated
  * to (the Python charm's key, so an upgraded deployment keeps its record).
@@ -90,6 +94,13 @@ type Stored = {
   workloadVersion: string;
   /** Fingerprint of the last automatic migration that failed (not retried automatically). */
   failedMigration: string;
+  /**
+   * SHA-256 of the layer last added: when it matches and Pebble has the service, the plan is
+   * ours as rendered, and the hook skips fetching and parsing it (YAML) at all.
+   */
+  appliedLayer: string;
+  /** Whether the TLS files were last put in place (so that their removal is only tried then). */
+  tlsFiles: boolean;
   /** The resources whose apply failed, and why (retried on a few events only). */
   resourceFailure: { desired: string; message: string } | null;
 };
@@ -152,6 +163,8 @@ export class OpenFgaCharm extends CharmBase {
     this.stored = this.storedState<Stored>("state", {
       workloadVersion: "",
       failedMigration: "",
+      appliedLayer: "",
+      tlsFiles: false,
       resourceFailure: null,
     });
 
@@ -226,11 +239,15 @@ export class OpenFgaCharm extends CharmBase {
     const { secret: tokenSecret, token } = this.tokenSecret(leader);
     if (leader && peers) await this.reconcileResources(cfg, peers, st);
 
-    this.unit.setPorts([
-      { protocol: "tcp", port: HTTP_PORT },
-      { protocol: "tcp", port: GRPC_PORT },
-      { protocol: "tcp", port: METRICS_PORT },
-    ]);
+    // The ports never change: Juju keeps them open, so set them on the hooks that start a unit
+    // or a new charm, not on every hook (two hook tools less per hook).
+    if (PORT_EVENTS.has(this.juju.event.name) || this.juju.event.name.endsWith("-pebble-ready")) {
+      this.unit.setPorts([
+        { protocol: "tcp", port: HTTP_PORT },
+        { protocol: "tcp", port: GRPC_PORT },
+        { protocol: "tcp", port: METRICS_PORT },
+      ]);
+    }
     const certificate = this.certificate(st);
     const tlsFiles = this.tlsFiles(certificate);
     this.publishIngressRequests(tlsFiles !== undefined);
@@ -332,7 +349,12 @@ export class OpenFgaCharm extends CharmBase {
     st: StatusCollector,
   ): Promise<boolean> {
     const container = this.unit.getContainer(CONTAINER);
-    if (!(await container.canConnect())) {
+    // The service list doubles as the connection check: one Pebble request instead of two.
+    let service: ServiceInfo | undefined;
+    try {
+      [service] = await container.pebble.getServices([SERVICE]);
+    } catch (e) {
+      if (!(e instanceof PebbleError)) throw e;
       st.waiting(MESSAGES.container);
       return false;
     }
@@ -346,7 +368,10 @@ export class OpenFgaCharm extends CharmBase {
       if (readiness.state === "absent") st.blocked(MESSAGES.missingDatabase(this.app.name));
       else if (readiness.state === "invalid") st.blocked(readiness.error.statusMessage);
       else st.waiting(MESSAGES.databaseCreation);
-      if (readiness.state === "absent") await this.stopService(container, "the database is gone");
+      if (readiness.state === "absent" && service?.current === "active") {
+        await container.pebble.stopServices([SERVICE]);
+        this.log.info("OpenFGA stopped: the database relation is gone");
+      }
       return false;
     }
     if (!token) {
@@ -385,10 +410,16 @@ export class OpenFgaCharm extends CharmBase {
       tls: tls !== undefined,
       ...(tracingEndpoint ? { tracingEndpoint } : {}),
     });
+    const layerHash = createHash("sha256").update(JSON.stringify(layer)).digest("hex");
     try {
-      const diff = await ensureLayerDiff(container.pebble, LAYER_LABEL, layer);
-      const [service] = await container.pebble.getServices([SERVICE]);
-      if (diff.services.includes(SERVICE)) {
+      let replanned = false;
+      if (!service || this.stored.data.appliedLayer !== layerHash) {
+        const diff = await ensureLayerDiff(container.pebble, LAYER_LABEL, layer);
+        this.stored.data.appliedLayer = layerHash;
+        replanned = diff.services.includes(SERVICE);
+        [service] = await container.pebble.getServices([SERVICE]);
+      }
+      if (replanned) {
         this.log.info("OpenFGA (re)started: its configuration changed");
       } else if (service?.current !== "active") {
         await container.pebble.startServices([SERVICE]);
@@ -414,13 +445,6 @@ export class OpenFgaCharm extends CharmBase {
       this.log.warning(`tracing disabled: ${e.message}`);
       return undefined;
     }
-  }
-
-  private async stopService(container: Container, why: string): Promise<void> {
-    const [service] = await container.pebble.getServices([SERVICE]);
-    if (service?.current !== "active") return;
-    await container.pebble.stopServices([SERVICE]);
-    this.log.info(`OpenFGA stopped: ${why}`);
   }
 
   /**
@@ -528,9 +552,8 @@ export class OpenFgaCharm extends CharmBase {
       }
     };
     if (!tls) {
-      // Only clean up when TLS was on: the plan says so, no file reads on the common path.
-      const plan = await pebble.getPlan();
-      if (plan.services[SERVICE]?.environment?.OPENFGA_HTTP_TLS_ENABLED !== "true") return false;
+      // Only clean up when TLS was on: no file reads on the common path.
+      if (!this.stored.data.tlsFiles) return false;
       for (const path of [TLS_PATHS.cert, TLS_PATHS.key, TLS_PATHS.ca]) {
         if ((await read(path)) !== undefined) await pebble.removePath(path);
       }
@@ -539,6 +562,7 @@ export class OpenFgaCharm extends CharmBase {
         const cleaned = withCaInBundle(bundle, undefined);
         if (cleaned !== bundle) await pebble.push(TLS_PATHS.bundle, cleaned);
       }
+      this.stored.data.tlsFiles = false;
       return false;
     }
     let changed = false;
@@ -557,6 +581,7 @@ export class OpenFgaCharm extends CharmBase {
       await pebble.push(TLS_PATHS.cert, tls.cert, { makeDirs: true, permissions: 0o644 });
       changed = true;
     }
+    this.stored.data.tlsFiles = true;
     return changed;
   }
 

@@ -138,6 +138,12 @@ export function ready(init: Partial<State> & { extraRelations?: RelationState[] 
     containers: [workload()],
     relations: [databaseRelation(), peers(), ...extraRelations],
     secrets: [userSecret, tokenSecret],
+    // Opened at install/start of a deployed unit.
+    openedPorts: [
+      { protocol: "tcp", port: 8080 },
+      { protocol: "tcp", port: 8081 },
+      { protocol: "tcp", port: 2112 },
+    ],
     ...rest,
   });
 }

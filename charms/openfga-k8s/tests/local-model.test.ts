@@ -1,0 +1,203 @@
+/**
+ * openfga-k8s in the local model (lib/sim), end to end, with real processes: the real OpenFGA
+ * server (v1.22.1, built by scripts/install-openfga.sh into the image folder), real Pebble, the
+ * PostgreSQL stand-in charm (integration-tests/charms/postgresql-k8s, real PostgreSQL) and a small
+ * requirer charm (tests/requirer-charm) that uses its store with `@openfga/sdk`.
+ *
+ * One scenario, in order: deploy to active; the requirer gets a store and the token, writes and
+ * reads a tuple; scale 1 -> 3 -> 1 with every unit active and the token and store unchanged;
+ * remove the database relation (blocked, with the message) and add it back (active); run
+ * `schema-upgrade`; change `log-level` and count exactly one restart per unit.
+ *
+ * Needs root (network namespaces), `.cache/bin/pebble` and both image folders; skipped otherwise.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildCharmDir } from "../../../lib/pack/build.js";
+import { Controller } from "../../../lib/sim/controller.js";
+import { ensureExecHelper } from "../../../lib/sim/workload/exec-helper.js";
+import { WorkloadManager, defaultPebble } from "../../../lib/sim/workload/manager.js";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(HERE, "..", "..", "..");
+const CHARM = resolve(HERE, "..");
+const REQUIRER = join(HERE, "requirer-charm");
+const POSTGRESQL = join(ROOT, "integration-tests", "charms", "postgresql-k8s");
+const OPENFGA_IMAGE = join(ROOT, ".cache", "images", "openfga");
+const POSTGRESQL_IMAGE = join(ROOT, ".cache", "images", "postgresql");
+const MODEL = "jaas";
+const APP = "openfga-k8s";
+
+const ready =
+  process.getuid?.() === 0 &&
+  existsSync(defaultPebble()) &&
+  existsSync(join(OPENFGA_IMAGE, "openfga")) &&
+  existsSync(join(OPENFGA_IMAGE, "grpc_health_probe")) &&
+  existsSync(join(POSTGRESQL_IMAGE, "postgresql", "bin", "postgres")) &&
+  existsSync(join(POSTGRESQL, "src", "main.ts"));
+
+async function build(charmDir: string, entry: string, outDir: string): Promise<string> {
+  const built = await buildCharmDir({
+    charmDir,
+    entry,
+    outDir,
+    node: process.execPath,
+    nodeInstall: "symlink",
+    minify: false,
+  });
+  return built.dir;
+}
+
+type UnitStatus = { "workload-status"?: { current?: string; message?: string } };
+
+describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQL, Pebble)", () => {
+  let work: string;
+  const charms: Record<string, string> = {};
+
+  beforeAll(async () => {
+    ensureExecHelper();
+    work = await mkdtemp(join(tmpdir(), "openfga-k8s-"));
+    charms.openfga = await build(CHARM, join(CHARM, "src", "main.ts"), join(work, "openfga-k8s"));
+    charms.requirer = await build(REQUIRER, join(REQUIRER, "main.ts"), join(work, "requirer"));
+    charms.postgresql = await build(
+      POSTGRESQL,
+      join(POSTGRESQL, "src", "main.ts"),
+      join(work, "postgresql-k8s"),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  it("serves stores, scales, survives the database going and coming back, upgrades its schema and restarts once per config change", async () => {
+    const manager = new WorkloadManager({ stateDir: join(work, "wl") });
+    const c = await Controller.create({
+      stateDir: join(work, "ctl"),
+      networking: true,
+      workloads: manager,
+      updateStatusIntervalMs: 0,
+      timeScale: 0.005,
+      persist: false,
+    });
+    const units = (app: string): Record<string, UnitStatus> =>
+      (c.status(MODEL).applications[app]?.units ?? {}) as Record<string, UnitStatus>;
+    const settle = async (what: string, timeoutMs = 240_000) => {
+      const r = await c.settle({ timeoutMs });
+      expect(r.errors, `hook errors after ${what}`).toEqual([]);
+    };
+    const expectAllActive = (count: number) => {
+      const all = units(APP);
+      expect(Object.keys(all)).toHaveLength(count);
+      for (const [name, u] of Object.entries(all)) {
+        expect(u["workload-status"], name).toMatchObject({ current: "active" });
+      }
+    };
+    const storeInfo = async () => {
+      const r = await c.runAction(MODEL, "openfga-requirer/0", "store-info");
+      expect(r.status).toBe("completed");
+      return r.results as Record<string, string>;
+    };
+    const restartsOf = (unit: string) =>
+      c.unitLog(MODEL, unit).filter((l) => l.message.includes("OpenFGA (re)started")).length;
+
+    try {
+      await c.addModel(MODEL);
+      await c.deploy(MODEL, {
+        charmDir: charms.postgresql!,
+        name: "postgresql-k8s",
+        resources: { "postgresql-image": POSTGRESQL_IMAGE },
+      });
+      await c.deploy(MODEL, {
+        charmDir: charms.openfga!,
+        name: APP,
+        resources: { "oci-image": OPENFGA_IMAGE },
+      });
+      await c.deploy(MODEL, { charmDir: charms.requirer!, name: "openfga-requirer" });
+      await c.integrate(MODEL, `${APP}:database`, "postgresql-k8s");
+      await c.integrate(MODEL, "openfga-requirer", APP);
+      await settle("deploy");
+
+      // Deployed to active; the requirer has its store and the token.
+      expectAllActive(1);
+      const requirer = units("openfga-requirer")["openfga-requirer/0"]!;
+      expect(requirer["workload-status"]?.current).toBe("active");
+      expect(requirer["workload-status"]?.message).toMatch(/^running with store [0-9A-Z]{26}$/);
+      const before = await storeInfo();
+      expect(before["http-api-url"]).toBe(`http://${APP}.${MODEL}.svc.cluster.local:8080`);
+      expect(before["grpc-api-url"]).toBe(`${APP}.${MODEL}.svc.cluster.local:8081`);
+
+      // The requirer writes and reads a tuple with @openfga/sdk against the real server.
+      const rw = await c.runAction(MODEL, "openfga-requirer/0", "write-and-read");
+      expect(rw.status).toBe("completed");
+      expect(rw.results).toMatchObject({
+        "store-id": before["store-id"],
+        "tuples-read": "1",
+        "tuple-user": "user:anne",
+        allowed: "true",
+      });
+
+      // Scale 1 -> 3 -> 1: every unit active, the token and the store unchanged.
+      await c.scale(MODEL, APP, 3);
+      await settle("scale to 3");
+      expectAllActive(3);
+      expect(await storeInfo()).toEqual(before);
+      await c.scale(MODEL, APP, 1);
+      await settle("scale to 1");
+      expectAllActive(1);
+      expect(await storeInfo()).toEqual(before);
+
+      // The database goes: blocked with the message; it comes back: active.
+      await c.removeRelation(MODEL, APP, "postgresql-k8s");
+      await settle("database removed");
+      expect(units(APP)[`${APP}/0`]?.["workload-status"]).toEqual(
+        expect.objectContaining({
+          current: "blocked",
+          message: `missing database relation: run \`juju integrate ${APP}:database postgresql-k8s\``,
+        }),
+      );
+      await c.integrate(MODEL, `${APP}:database`, "postgresql-k8s");
+      await settle("database back");
+      expectAllActive(1);
+
+      // schema-upgrade on the leader.
+      const upgrade = await c.runAction(MODEL, `${APP}/0`, "schema-upgrade");
+      expect(upgrade.status).toBe("completed");
+      expect(upgrade.results).toMatchObject({ result: "migrated", version: "1.22.1" });
+      await settle("schema-upgrade");
+      expectAllActive(1);
+
+      // A log-level change restarts OpenFGA exactly once on every unit.
+      await c.scale(MODEL, APP, 2);
+      await settle("scale to 2");
+      expectAllActive(2);
+      const names = Object.keys(units(APP));
+      const counts = Object.fromEntries(names.map((u) => [u, restartsOf(u)]));
+      await c.config(MODEL, APP, { "log-level": "debug" });
+      await settle("log-level changed");
+      expectAllActive(2);
+      for (const u of names) expect(restartsOf(u) - counts[u]!, u).toBe(1);
+      expect(await storeInfo()).toEqual(before);
+
+      // No secret in any unit's log.
+      const token = (await c.runAction(MODEL, "openfga-requirer/0", "store-info")).results;
+      for (const u of [...names, "openfga-requirer/0"]) {
+        const log = c
+          .unitLog(MODEL, u)
+          .map((l) => l.message)
+          .join("\n");
+        expect(log).not.toContain(String((token as Record<string, string>)["token-sha256"]));
+      }
+    } finally {
+      try {
+        await c.destroy();
+      } finally {
+        await manager.close();
+      }
+    }
+  }, 900_000);
+});
