@@ -67,7 +67,12 @@ describe("persistence", () => {
       await c.addModel("m");
       await c.deploy("m", { charmDir: relay });
       expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
-      await new Promise((r) => setTimeout(r, 1500));
+      // Wait for two intervals' worth of hooks; a loaded machine runs each hook slower than the
+      // 400 ms interval, so poll rather than sleep a fixed time.
+      const deadline = Date.now() + 30_000;
+      while (hooksOf(c, "m", "relay/0").length < 7 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
       const hooks = hooksOf(c, "m", "relay/0");
       expect(hooks.slice(0, 5)).toEqual([
         "install",
