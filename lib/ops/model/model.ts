@@ -82,22 +82,12 @@ export class Model {
   }
 
   /**
-   * The live relations of an endpoint. In a `-relation-broken` hook, the broken relation is
-   * included, as `ops` does, though Juju no longer lists it.
+   * The live relations of an endpoint. In a `-relation-broken` hook the broken relation is not
+   * among them (as in `ops` 3.9 and Juju's `relation-ids`); the event still carries it.
    */
   relations(endpoint: string): Relation[] {
     this.checkEndpoint(endpoint);
-    const ids = this.backend.tools.relationIds(endpoint);
-    const juju = this.backend.juju;
-    if (
-      juju.event.kind === "relation" &&
-      juju.event.phase === "broken" &&
-      juju.relation?.endpoint === endpoint &&
-      !ids.includes(juju.relation.id)
-    ) {
-      ids.push(juju.relation.id);
-    }
-    return ids.map((id) => this.relationById(endpoint, id));
+    return this.backend.tools.relationIds(endpoint).map((id) => this.relationById(endpoint, id));
   }
 
   /**
