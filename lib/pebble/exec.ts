@@ -185,8 +185,10 @@ class RemoteProcess implements ExecProcess {
   }
 
   private closeSockets(): void {
+    // Terminate, not close: Pebble does not answer a close frame once the command is done, so a
+    // graceful close would keep the process alive for the ws library's 30 s close timeout.
     for (const ws of [this.control, this.stdio, this.stderrSocket]) {
-      if (ws && ws.readyState !== WebSocket.CLOSED) ws.close();
+      if (ws && ws.readyState !== WebSocket.CLOSED) ws.terminate();
     }
   }
 }
