@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "== type check"; npx tsc --noEmit -p tsconfig.json
 echo "== lint"; npx eslint .
-echo "== format"; npx prettier --check . >/dev/null && echo "formatted"
+echo "== format"; npx prettier --check --log-level warn .; echo "formatted"
 echo "== tests"
 mkdir -p .cache
 status=0
