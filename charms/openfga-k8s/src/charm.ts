@@ -526,7 +526,7 @@ export class OpenFgaCharm extends CharmBase {
     } catch (e) {
       if (!(e instanceof PebbleError)) throw e;
       const output = e instanceof ExecError ? `${e.stdout}${e.stderr}` : e.message;
-      const message = redact(output.trim().split("\n").slice(-3).join(" | "), db.password);
+      const message = redact(migrationError(output), db.password);
       this.log.error(`database migration failed: ${message}`);
       this.stored.data.failedMigration = migrationFingerprint(relationId, version, db);
       return { ok: false, message };
@@ -755,6 +755,18 @@ function migrationFingerprint(relationId: number, version: string, db: DatabaseI
     .digest("hex")
     .slice(0, 16);
   return `${relationId}:${version}:${creds}`;
+}
+
+/**
+ * The gist of a failed `openfga migrate`: its `Error:` line when there is one (cobra prints the
+ * usage after it), else the last lines before the usage.
+ */
+function migrationError(output: string): string {
+  const lines = output.split("\n").map((l) => l.trim());
+  const usage = lines.findIndex((l) => l === "Usage:");
+  const before = (usage >= 0 ? lines.slice(0, usage) : lines).filter((l) => l !== "");
+  const error = before.filter((l) => l.startsWith("Error:"));
+  return (error.length > 0 ? error : before.slice(-3)).join(" | ") || "no output";
 }
 
 /** Removes a secret (and its URI-encoded form) from text meant for logs. */

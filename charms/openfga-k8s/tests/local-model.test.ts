@@ -6,8 +6,9 @@
  *
  * One scenario, in order: deploy to active; the requirer gets a store and the token, writes and
  * reads a tuple; scale 1 -> 3 -> 1 with every unit active and the token and store unchanged;
- * remove the database relation (blocked, with the message) and add it back (active); run
- * `schema-upgrade`; change `log-level` and count exactly one restart per unit.
+ * remove the database relation (blocked, with the message) and add it back (active, after the
+ * `schema-upgrade` the stand-in makes necessary, see below); change `log-level` and count exactly
+ * one restart per unit.
  *
  * Needs root (network namespaces), `.cache/bin/pebble` and both image folders; skipped otherwise.
  */
@@ -16,6 +17,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCharmDir } from "../../../lib/pack/build.js";
 import { Controller } from "../../../lib/sim/controller.js";
@@ -50,6 +52,42 @@ async function build(charmDir: string, entry: string, outDir: string): Promise<s
     minify: false,
   });
   return built.dir;
+}
+
+/**
+ * What the real postgresql-k8s does when a relation asks again for a database whose objects a
+ * dropped user created (and the stand-in does not): the objects go to the new relation user.
+ * Done as the stand-in's admin, over the unit's address.
+ */
+async function handOverTables(c: Controller): Promise<void> {
+  const password = (await c.runAction(MODEL, "postgresql-k8s/0", "get-password")).results as Record<
+    string,
+    string
+  >;
+  const pgUnit = c.status(MODEL).applications["postgresql-k8s"]?.units?.["postgresql-k8s/0"];
+  const client = new pg.Client({
+    host: String(pgUnit?.address),
+    port: 5432,
+    user: "operator",
+    password: password.password,
+    database: "openfga",
+    connectionTimeoutMillis: 5_000,
+  });
+  await client.connect();
+  try {
+    const user = await client.query<{ usename: string }>(
+      "SELECT usename FROM pg_user WHERE usename LIKE 'relation_id_%' ORDER BY length(usename) DESC, usename DESC LIMIT 1",
+    );
+    const owner = user.rows[0]!.usename;
+    const tables = await client.query<{ tablename: string }>(
+      "SELECT tablename FROM pg_tables WHERE schemaname = 'public'",
+    );
+    for (const { tablename } of tables.rows) {
+      await client.query(`ALTER TABLE public."${tablename}" OWNER TO "${owner}"`);
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 type UnitStatus = { "workload-status"?: { current?: string; message?: string } };
@@ -94,7 +132,16 @@ describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQ
       const all = units(APP);
       expect(Object.keys(all)).toHaveLength(count);
       for (const [name, u] of Object.entries(all)) {
-        expect(u["workload-status"], name).toMatchObject({ current: "active" });
+        const ws = u["workload-status"];
+        const line = `${name}: ${ws?.current} ${ws?.message ?? ""}`;
+        if (ws?.current !== "active") {
+          // Say why, from the unit's own log.
+          const tail = c
+            .unitLog(MODEL, name)
+            .slice(-15)
+            .map((l) => l.message);
+          expect({ line, tail }).toEqual({ line: `${name}: active `, tail: [] });
+        }
       }
     };
     const storeInfo = async () => {
@@ -162,14 +209,29 @@ describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQ
       );
       await c.integrate(MODEL, `${APP}:database`, "postgresql-k8s");
       await settle("database back");
-      expectAllActive(1);
+      // The new relation has a new user, which the PostgreSQL stand-in grants the database but
+      // not the tables the previous user created (it reassigned them to its admin when that user
+      // was dropped). The real postgresql-k8s hands the objects of a database to the next
+      // relation user that asks for it (canonical/postgresql-k8s-operator#64, fixed by PR #334);
+      // the stand-in does not, so the migration is refused, and the charm says so.
+      expect(units(APP)[`${APP}/0`]?.["workload-status"]).toEqual(
+        expect.objectContaining({
+          current: "blocked",
+          message:
+            "Database migration failed: see `juju debug-log`, then retry with the schema-upgrade action",
+        }),
+      );
+      await handOverTables(c);
 
-      // schema-upgrade on the leader.
+      // schema-upgrade on the leader migrates with the new user; OpenFGA comes back.
       const upgrade = await c.runAction(MODEL, `${APP}/0`, "schema-upgrade");
       expect(upgrade.status).toBe("completed");
       expect(upgrade.results).toMatchObject({ result: "migrated", version: "1.22.1" });
       await settle("schema-upgrade");
       expectAllActive(1);
+      // The stores live in the database: the requirer's store is still there.
+      const again = await c.runAction(MODEL, "openfga-requirer/0", "write-and-read");
+      expect(again.results).toMatchObject({ "store-id": before["store-id"], allowed: "true" });
 
       // A log-level change restarts OpenFGA exactly once on every unit.
       await c.scale(MODEL, APP, 2);

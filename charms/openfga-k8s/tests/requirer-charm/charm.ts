@@ -72,10 +72,7 @@ export class OpenFgaRequirerCharm extends CharmBase {
       ],
     });
     const tuple = { user: "user:anne", relation: "viewer", object: "document:readme" };
-    await client.write(
-      { writes: [tuple] },
-      { authorizationModelId: model.authorization_model_id },
-    );
+    await client.write({ writes: [tuple] }, { authorizationModelId: model.authorization_model_id });
     const read = await client.read({ object: "document:readme" });
     const check = await client.check(
       { user: "user:anne", relation: "viewer", object: "document:readme" },
