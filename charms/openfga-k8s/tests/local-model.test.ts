@@ -180,7 +180,7 @@ describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQ
 
       // The requirer writes and reads a tuple with @openfga/sdk against the real server.
       const rw = await c.runAction(MODEL, "openfga-requirer/0", "write-and-read");
-      expect(rw.status).toBe("completed");
+      expect(rw.status, JSON.stringify(rw)).toBe("completed");
       expect(rw.results).toMatchObject({
         "store-id": before["store-id"],
         "tuples-read": "1",
@@ -231,6 +231,7 @@ describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQ
       expectAllActive(1);
       // The stores live in the database: the requirer's store is still there.
       const again = await c.runAction(MODEL, "openfga-requirer/0", "write-and-read");
+      expect(again.status, JSON.stringify(again)).toBe("completed");
       expect(again.results).toMatchObject({ "store-id": before["store-id"], allowed: "true" });
 
       // A log-level change restarts OpenFGA exactly once on every unit.

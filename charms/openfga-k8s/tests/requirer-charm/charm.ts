@@ -72,7 +72,14 @@ export class OpenFgaRequirerCharm extends CharmBase {
       ],
     });
     const tuple = { user: "user:anne", relation: "viewer", object: "document:readme" };
-    await client.write({ writes: [tuple] }, { authorizationModelId: model.authorization_model_id });
+    // Idempotent: OpenFGA refuses to write a tuple that exists (the action may run again).
+    const existing = await client.read(tuple);
+    if (existing.tuples.length === 0) {
+      await client.write(
+        { writes: [tuple] },
+        { authorizationModelId: model.authorization_model_id },
+      );
+    }
     const read = await client.read({ object: "document:readme" });
     const check = await client.check(
       { user: "user:anne", relation: "viewer", object: "document:readme" },
