@@ -59,7 +59,13 @@ export interface OpenFgaBenchOptions {
 export interface OpenFgaBenchResult {
   benchmark: "openfga";
   date: string;
-  machine: { cpu: string; cores: number; memoryGiB: number; kernel: string; loadAverage: { before: number; after: number } };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    kernel: string;
+    loadAverage: { before: number; after: number };
+  };
   hook: "config-changed";
   runs: number;
   runtimes: { node: string; python: string };
@@ -121,7 +127,7 @@ function toolSpec(state?: Record<string, string>): FakeHookToolsSpec {
         id: 2,
         remoteApp: APP,
         remoteUnits: [],
-        data: { [APP]: { "migration_version_4": VERSION } },
+        data: { [APP]: { migration_version_4: VERSION } },
       },
       {
         endpoint: "database",
@@ -136,7 +142,8 @@ function toolSpec(state?: Record<string, string>): FakeHookToolsSpec {
           },
           [APP]: {
             database: "openfga",
-            "requested-secrets": '["username", "password", "tls", "tls-ca", "uris", "read-only-uris", "entity-name", "entity-password"]',
+            "requested-secrets":
+              '["username", "password", "tls", "tls-ca", "uris", "read-only-uris", "entity-name", "entity-password"]',
           },
         },
       },
@@ -166,7 +173,9 @@ function pebbleChanges(pebble: string, socket: string): number {
  * const result = await runOpenFgaBench({ runs: 5, warmup: 1 });
  * ```
  */
-export async function runOpenFgaBench(options: OpenFgaBenchOptions = {}): Promise<OpenFgaBenchResult> {
+export async function runOpenFgaBench(
+  options: OpenFgaBenchOptions = {},
+): Promise<OpenFgaBenchResult> {
   const runs = options.runs ?? 20;
   const warmup = options.warmup ?? 3;
   const tmp = mkdtempSync(join(tmpdir(), "openfga-bench-"));
@@ -220,10 +229,14 @@ export async function runOpenFgaBench(options: OpenFgaBenchOptions = {}): Promis
     runTs();
     const saved: Record<string, string> = {};
     for (const call of readToolCalls(tools.log)) {
-      if (call.tool === "state-set") Object.assign(saved, JSON.parse(call.stdin) as Record<string, string>);
+      if (call.tool === "state-set")
+        Object.assign(saved, JSON.parse(call.stdin) as Record<string, string>);
     }
-    const sets = readToolCalls(tools.log).filter((c) => c.tool === "status-set").map((c) => c.args);
-    if (!sets.some((a) => /(^| )active( |$)/.test(a))) throw new Error(`first hook not active: ${sets.join(" | ")}`);
+    const sets = readToolCalls(tools.log)
+      .filter((c) => c.tool === "status-set")
+      .map((c) => c.args);
+    if (!sets.some((a) => /(^| )active( |$)/.test(a)))
+      throw new Error(`first hook not active: ${sets.join(" | ")}`);
     tools = writeFakeHookTools(toolsDir, toolSpec(saved));
     secretTools(toolsDir, tools.log);
 
@@ -232,7 +245,12 @@ export async function runOpenFgaBench(options: OpenFgaBenchOptions = {}): Promis
       config: { greeting: "hello" },
       relations: [{ endpoint: "website", id: 1, remoteApp: "client", remoteUnits: ["client/0"] }],
     });
-    const pyEnv = hookEnv({ charmDir: py.dir, unit: "bench/0", hook: "config-changed", toolsDir: pyTools.dir });
+    const pyEnv = hookEnv({
+      charmDir: py.dir,
+      unit: "bench/0",
+      hook: "config-changed",
+      toolsDir: pyTools.dir,
+    });
     const runPy = () => {
       const r = timeProcess(py.dispatch, [], { env: pyEnv, cwd: py.dir });
       if (r.status !== 0) throw new Error(`python dispatch exited ${r.status}:\n${r.stderr}`);
