@@ -35,7 +35,7 @@ import {
 } from "../../lib/pack/fake-hook-tools.js";
 import { hookEnv } from "../../lib/pack/hook-env.js";
 import { REPO_ROOT } from "../../lib/pack/node-runtime.js";
-import { charmProcessCommand, execHelperPath } from "../../lib/sim/workload/exec-helper.js";
+import { charmProcessCommand } from "../../lib/sim/workload/exec-helper.js";
 import { ensureBenchVenv, ensureNodeRuntime, preparePyCharm } from "../hook-latency/setup.js";
 import { round6, type Summary, summarize, timeProcess } from "../hook-latency/stats.js";
 
@@ -339,6 +339,7 @@ export async function runOpenFgaBench(
         "python: the minimal ops charm of bench/hook-latency (read config, write one relation key, set status), ops 3.9, started directly",
         "the TS charm runs through the local model's exec helper (mount namespace for /charm/containers); seconds.execHelper is that helper running /bin/true, and ratios.tsMinusHelperOverPython takes it out",
         "the measured hooks changed nothing, so OpenFGA was never restarted (restartsDuringMeasuredRuns)",
+        "where the TS hook's time goes (Node CPU profile of one hook, OPENFGA_BENCH_PROFILE=<dir>): about a third in spawnSync of its 20 hook-tool calls (10 are relation-ids, one per endpoint the charm and its libraries read; 3 secret-get, of which the postgresql_client library reads the user secret twice), then Node's built-in modules loaded by the Pebble client (http, net, and ws with zlib, loaded for every Pebble call), then the bundle",
       ],
     };
   } finally {
@@ -356,5 +357,3 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     `openfga-k8s config-changed median ${result.seconds.ts.median.toFixed(3)} s vs Python ops minimal ${result.seconds.python.median.toFixed(3)} s: ratio ${result.ratios.tsOverPython} (target <= ${TARGET_TS_OVER_PYTHON}: ${result.target.met ? "met" : "NOT met"}); ${out}`,
   );
 }
-
-export { execHelperPath };
