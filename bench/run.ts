@@ -4,11 +4,12 @@
  * top-level `bench/<name>.ts` or a `bench/<name>/run.ts`; each writes its own result file under
  * `bench/results/`. Names given on the command line select benchmarks.
  *
- * Run: `npm run bench` (all) or `npm run bench -- hook-latency pebble`.
+ * Run: `npm run bench` (all) or `npm run bench -- hook-latency pebble`; `npm run bench -- sim` runs
+ * the local-model benchmark (`bench/sim.ts`) alone.
  *
  * @example
  * ```ts
- * discoverBenchmarks().map((b) => b.name); // ["hook-latency", "hook-tools", "pebble"]
+ * discoverBenchmarks().map((b) => b.name); // ["hook-latency", "hook-tools", "openfga", "pebble", "sim"]
  * ```
  */
 import { spawnSync } from "node:child_process";
