@@ -1,6 +1,7 @@
 /**
  * The `postgresql_client` v0 wire format, as `data_interfaces` (v0) and postgresql-k8s speak it:
- * the requirer's request, the provider's answer, and the secrets that carry the credentials.
+ * the requirer's request, the provider's answer, and the secrets that carry the credentials
+ * (the provider's v1 format is in `data-v1.ts`).
  * Pure functions: parse a remote bag into typed data (or throw {@link InterfaceDataError}),
  * render typed data into the exact bag a Python charm would write.
  *
@@ -94,16 +95,25 @@ export type SecretGroup = "user" | "tls" | "mtls" | "entity" | "extra";
 export const secretField = (group: SecretGroup): string => `secret-${group}`;
 
 /**
- * The label the provider gives a group's secret, `<endpoint>.<relation id>.<group>.secret`, as
+ * The label the provider gives a group's secret, `<endpoint>.<relation id>.<group>.secret` (v0),
+ * or `<endpoint>.<relation id>.<request-id>.<group>.secret` for a v1 request, as
  * `data_interfaces` does.
  *
  * @example
  * ```ts
  * secretLabel("database", 7, "user"); // "database.7.user.secret"
+ * secretLabel("database", 7, "user", "9d6806fc04c3f55d"); // "database.7.9d6806fc04c3f55d.user.secret"
  * ```
  */
-export const secretLabel = (endpoint: string, relationId: number, group: SecretGroup): string =>
-  `${endpoint}.${relationId}.${group}.secret`;
+export const secretLabel = (
+  endpoint: string,
+  relationId: number,
+  group: SecretGroup,
+  requestId?: string,
+): string =>
+  requestId === undefined
+    ? `${endpoint}.${relationId}.${group}.secret`
+    : `${endpoint}.${relationId}.${requestId}.${group}.secret`;
 
 /**
  * What a requirer asks for.
@@ -415,6 +425,8 @@ export function resolveConnection(
  * ```
  */
 export interface ProviderAnswer {
+  /** The v1 request answered (`DatabaseRequestedEvent.request.requestId`); unset for v0. */
+  requestId?: string;
   database: string;
   username: string;
   password: string;

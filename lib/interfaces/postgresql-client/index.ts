@@ -1,6 +1,6 @@
 /**
- * `postgresql_client` v0: the requirer (JIMM, OpenFGA) and the provider (the local PostgreSQL
- * stand-in), speaking what `data_interfaces` v0 and postgresql-k8s speak.
+ * `postgresql_client`: the requirer (JIMM, OpenFGA; v0) and the provider (the local PostgreSQL
+ * stand-in; v0 and v1 requirers), speaking what `data_interfaces` and postgresql-k8s speak.
  *
  * @example
  * ```ts
@@ -9,5 +9,6 @@
  * ```
  */
 export * from "./data.js";
+export * from "./data-v1.js";
 export * from "./requirer.js";
 export * from "./provider.js";

@@ -22,10 +22,13 @@ import {
   DatabaseProvider,
   type DatabaseRequestedEvent,
   DatabaseRequirer,
+  type ProviderRequest,
   parseEndpoints,
+  parseRequirerBag,
   parseProviderBag,
   parseRequest,
   renderRequest,
+  requestIdFor,
   splitAnswer,
 } from "./index.js";
 
@@ -404,24 +407,30 @@ class ProviderCharm extends CharmBase {
     this.observe(this.on.configChanged, this.onConfigChanged);
   }
   onRequested(e: DatabaseRequestedEvent): void {
-    requests.push(`${e.request.database}:${e.request.extraUserRoles ?? ""}`);
+    const id = e.request.requestId === undefined ? "" : `#${e.request.requestId}`;
+    requests.push(`${e.request.database}:${e.request.extraUserRoles ?? ""}${id}`);
     if (!clusterReady) {
       e.defer(); // as postgresql-k8s does until its cluster is up
       return;
     }
     requests.push(
-      `published:${this.answer(e.relation, e.request.database, "postgresql-k8s-primary.m.svc.cluster.local:5432")}`,
+      `published:${this.answer(e.relation, e.request, "postgresql-k8s-primary.m.svc.cluster.local:5432")}`,
     );
   }
   // A reconcile that republishes every answered relation with a new primary endpoint.
   onConfigChanged(): void {
     for (const r of this.db.requests()) {
-      if (r.state === "requested") this.answer(r.relation, r.request.database, "10.1.1.1:5432");
+      if (r.state === "requested") this.answer(r.relation, r.request, "10.1.1.1:5432");
     }
   }
-  answer(rel: Relation, database: string, endpoints: string): boolean {
-    const user = `relation_id_${rel.id}`;
+  answer(rel: Relation, request: ProviderRequest, endpoints: string): boolean {
+    const database = request.database;
+    const user =
+      request.requestId === undefined
+        ? `relation_id_${rel.id}`
+        : `relation_id_${rel.id}_${request.requestId}`;
     return this.db.publish(rel, {
+      ...(request.requestId !== undefined ? { requestId: request.requestId } : {}),
       database,
       username: user,
       password: PASSWORD,
@@ -572,6 +581,312 @@ describe("DatabaseProvider", () => {
       state({ leader: true, relations: [rel] }),
     );
     expect(out.secrets).toHaveLength(2);
+    const broken = await provCtx.run(provCtx.on.relationBroken(rel), out);
+    expect(requests.at(-1)).toBe("released");
+    expect(broken.secrets).toEqual([]);
+  });
+});
+
+// ---- provider, v1 requirers (dpcharmlibs-interfaces)
+
+/** A v1 request entry exactly as the Python requirer writes it. */
+function pyV1Entry(resource: string, salt: string, extra: Record<string, unknown> = {}): string {
+  const rid = requestIdFor(resource, salt);
+  const fields: Record<string, unknown> = {
+    resource,
+    "request-id": rid,
+    salt,
+    "extra-user-roles": null,
+    "extra-group-roles": null,
+    "external-node-connectivity": false,
+    "entity-type": null,
+    "entity-permissions": null,
+    "secret-mtls": null,
+    "mtls-cert": null,
+    "secret-requested-entity": null,
+    "entity-name": null,
+    password: null,
+    "prefix-matching": null,
+    "entity-password": null,
+    ...extra,
+  };
+  return JSON.stringify(fields).replace(/":/g, '": ').replace(/,"/g, ', "');
+}
+
+function v1Bag(...entries: string[]): Record<string, string> {
+  return { version: "v1", requests: `[${entries.join(", ")}]` };
+}
+
+// Observed from dpcharmlibs-interfaces 1.2.2 in the local model: the requirer's request-id for
+// resource "interop" and salt "nrleXfnza9YzKS9p".
+const RID = "9d6806fc04c3f55d";
+const SALT = "nrleXfnza9YzKS9p";
+
+describe("DatabaseProvider, v1 requirer", () => {
+  beforeEach(() => {
+    requests.length = 0;
+    answerTls = false;
+    clusterReady = true;
+  });
+
+  it("derives request-id as the Python library does: sha256('<resource>:<salt>')[:16]", () => {
+    expect(requestIdFor("interop", SALT)).toBe(RID);
+  });
+
+  it("parses the bag the Python requirer writes; v0 without version", () => {
+    const parsed = parseRequirerBag(v1Bag(pyV1Entry("interop", SALT)), src);
+    expect(parsed).toEqual({
+      version: "v1",
+      entries: [
+        {
+          ok: true,
+          request: { database: "interop", requestId: RID, salt: SALT },
+          record: { resource: "interop", "request-id": RID, salt: SALT },
+        },
+      ],
+    });
+    expect(parseRequirerBag({ database: "jimm" }, src)).toEqual({
+      version: "v0",
+      request: { database: "jimm" },
+    });
+  });
+
+  it("answers a v1 request byte for byte as the Python provider: requests, data, per-request secrets", async () => {
+    const rel = jimmRelation(v1Bag(pyV1Entry("interop", SALT, { "extra-user-roles": "admin" })));
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(requests).toEqual([`interop:admin#${RID}`, "published:true"]);
+    const bag = out.relations[0]!.localAppData;
+    expect(Object.keys(bag).sort()).toEqual(["data", "requests", "version"]);
+    const user = out.secrets.find((s) => s.label === `database.7.${RID}.user.secret`)!;
+    const tls = out.secrets.find((s) => s.label === `database.7.${RID}.tls.secret`)!;
+    expect(user).toMatchObject({ owner: "app", remoteGrants: { 7: ["jimm"] } });
+    expect(user.latestContent).toEqual({
+      username: `relation_id_7_${RID}`,
+      password: PASSWORD,
+      uris: `postgresql://relation_id_7_${RID}:${PASSWORD}@postgresql-k8s-primary.m.svc.cluster.local:5432/interop`,
+      "read-only-uris": `postgresql://relation_id_7_${RID}:${PASSWORD}@postgresql-k8s-replicas.m.svc.cluster.local:5432/interop`,
+    });
+    // json.dumps(False), not str(False) as in v0; no tls-ca while TLS is off.
+    expect(tls).toMatchObject({ owner: "app", latestContent: { tls: "false" } });
+    expect(bag.version).toBe("v1");
+    expect(bag.requests).toBe(
+      `[{"resource": "interop", "request-id": "${RID}", "salt": "${SALT}", ` +
+        `"endpoints": "postgresql-k8s-primary.m.svc.cluster.local:5432", ` +
+        `"read-only-endpoints": "postgresql-k8s-replicas.m.svc.cluster.local:5432", ` +
+        `"secret-user": "${user.id}", "secret-tls": "${tls.id}", "secret-extra": null, ` +
+        `"secret-entity": null, "version": "16.4", "prefix-resources": null, "mtls-cert": null, ` +
+        `"entity-name": null, "entity-password": null, "password": null}]`,
+    );
+    expect(bag.data).toBe(
+      `{"${RID}": {"resource": "interop", "request-id": "${RID}", "salt": "${SALT}", "extra-user-roles": "admin"}}`,
+    );
+    expect(leaks({ ...out, logs: provCtx.logs }, [PASSWORD])).toEqual([]);
+
+    // The same hook again: nothing new, no new secret revision.
+    const again = await provCtx.run(provCtx.on.relationChanged(rel), out);
+    expect(requests).toHaveLength(2);
+    expect(again.relations[0]!.localAppData).toEqual(bag);
+    expect(again.secrets).toEqual(out.secrets);
+
+    // A second request on the same relation: its own user and secrets, its response appended.
+    const salt2 = "AAAAbbbbCCCCdddd";
+    const rid2 = requestIdFor("other", salt2);
+    const two = jimmRelation(
+      v1Bag(pyV1Entry("interop", SALT, { "extra-user-roles": "admin" }), pyV1Entry("other", salt2)),
+    );
+    const more = await provCtx.run(provCtx.on.relationChanged(two), {
+      ...again,
+      relations: [{ ...two, localAppData: again.relations[0]!.localAppData }],
+    });
+    expect(requests.slice(2)).toEqual([`other:#${rid2}`, "published:true"]);
+    const responses = JSON.parse(more.relations[0]!.localAppData.requests!) as Record<
+      string,
+      unknown
+    >[];
+    expect(responses.map((r) => [r["request-id"], r.resource])).toEqual([
+      [RID, "interop"],
+      [rid2, "other"],
+    ]);
+    expect(Object.keys(JSON.parse(more.relations[0]!.localAppData.data!) as object)).toEqual([
+      RID,
+      rid2,
+    ]);
+    expect(more.secrets.find((s) => s.label === `database.7.${rid2}.user.secret`)).toMatchObject({
+      latestContent: { username: `relation_id_7_${rid2}` },
+    });
+
+    // A reconcile republishes both in place: same order, same secrets, new endpoint.
+    const moved = await provCtx.run(provCtx.on.configChanged(), more);
+    const after = JSON.parse(moved.relations[0]!.localAppData.requests!) as Record<
+      string,
+      unknown
+    >[];
+    expect(after.map((r) => [r["request-id"], r.endpoints])).toEqual([
+      [RID, "10.1.1.1:5432"],
+      [rid2, "10.1.1.1:5432"],
+    ]);
+    expect(moved.secrets).toEqual(more.secrets);
+  });
+
+  it("computes the request-id of a request that carries only a salt", async () => {
+    const rel = jimmRelation({ version: "v1", requests: '[{"resource": "interop", "salt": "s"}]' });
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    const rid = requestIdFor("interop", "s");
+    expect(requests).toEqual([`interop:#${rid}`, "published:true"]);
+    const responses = JSON.parse(out.relations[0]!.localAppData.requests!) as Record<
+      string,
+      unknown
+    >[];
+    expect(responses[0]).toMatchObject({ "request-id": rid, salt: "s" });
+  });
+
+  it.each([
+    [{ version: "v2", requests: "[]" }, '"version" should be v0 or v1, got "v2"'],
+    [{ version: "v1", requests: "[{" }, '"requests" is not valid JSON'],
+    [{ version: "v1", requests: '{"resource": "x"}' }, '"requests" should be a JSON list'],
+    [{ version: "v1", requests: '["x"]' }, '"requests[0]" should be a JSON object'],
+    [{ version: "v1", requests: '[{"salt": "s"}]' }, '"requests[0].resource" is missing'],
+    [
+      { version: "v1", requests: '[{"resource": "x", "request-id": 7}]' },
+      '"requests[0].request-id" should be a string, got number',
+    ],
+    [{ version: "v1", requests: '[{"resource": "x"}]' }, "has neither a request-id nor a salt"],
+    [
+      { version: "v1", requests: '[{"resource": "x", "salt": "s", "entity-type": "USER"}]' },
+      '"requests[0].entity-type" asks for an entity',
+    ],
+    [
+      {
+        version: "v1",
+        requests: '[{"resource": "x", "salt": "s", "external-node-connectivity": "yes"}]',
+      },
+      '"requests[0].external-node-connectivity" should be true or false',
+    ],
+  ])(
+    "logs a malformed v1 bag %j and writes nothing, without failing the hook",
+    async (bag, msg) => {
+      const rel = jimmRelation(bag);
+      const out = await provCtx.run(
+        provCtx.on.relationChanged(rel),
+        state({ leader: true, relations: [rel] }),
+      );
+      expect(requests).toEqual([]);
+      expect(out.relations[0]!.localAppData).toEqual({});
+      expect(out.secrets).toEqual([]);
+      expect(provCtx.logs.map((l) => l.message).join("\n")).toContain(msg);
+    },
+  );
+
+  it("serves the good requests next to a malformed one, and reports the bad one as a typed error", async () => {
+    const good = pyV1Entry("interop", SALT);
+    const rel = jimmRelation(v1Bag('{"resource": 5, "salt": "x"}', good, good));
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    // Two entries with the same request-id are both refused: nothing to answer.
+    expect(requests).toEqual([]);
+    const single = jimmRelation(v1Bag('{"resource": 5, "salt": "x"}', good));
+    let seen: { state: string; error?: unknown }[] = [];
+    class Probe extends ProviderCharm {
+      constructor(ctx: CharmContext) {
+        super(ctx);
+        this.observe(this.on.updateStatus, () => {
+          seen = this.db.requests();
+        });
+      }
+    }
+    const probe = new Context(Probe, { meta: providerMeta });
+    const served = await probe.run(
+      probe.on.relationChanged(single),
+      state({ leader: true, relations: [single] }),
+    );
+    expect(requests).toEqual([`interop:#${RID}`, "published:true"]);
+    expect(JSON.parse(served.relations[0]!.localAppData.requests!)).toHaveLength(1);
+    await probe.run(probe.on.updateStatus(), served);
+    expect(seen.map((s) => s.state)).toEqual(["invalid", "requested"]);
+    expect(seen[0]!.error).toBeInstanceOf(InterfaceDataError);
+    expect(String((seen[0]!.error as Error).message)).toContain(
+      '"requests[0].resource" should be a string',
+    );
+    expect(out.relations[0]!.localAppData.requests).toBeUndefined();
+  });
+
+  it("refuses to publish to a v1 requirer without a requestId (warning, no write)", async () => {
+    class NoId extends ProviderCharm {
+      override answer(rel: Relation, request: ProviderRequest, endpoints: string): boolean {
+        return super.answer(rel, { database: request.database }, endpoints);
+      }
+    }
+    const ctx = new Context(NoId, { meta: providerMeta });
+    const rel = jimmRelation(v1Bag(pyV1Entry("interop", SALT)));
+    const out = await ctx.run(
+      ctx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(requests).toEqual([`interop:#${RID}`, "published:false"]);
+    expect(out.relations[0]!.localAppData.requests).toBeUndefined();
+    expect(ctx.logs.map((l) => l.message).join("\n")).toContain("names no requestId");
+  });
+
+  it("leadership change: a non-leader writes nothing; a new leader does not ask again for what is answered", async () => {
+    const rel = jimmRelation(v1Bag(pyV1Entry("interop", SALT)));
+    const follower = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: false, relations: [rel] }),
+    );
+    expect(requests).toEqual([]);
+    expect(follower.relations[0]!.localAppData).toEqual({});
+    expect(follower.secrets).toEqual([]);
+
+    // The old leader answered.
+    const answered = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(requests).toEqual([`interop:#${RID}`, "published:true"]);
+
+    // A new leader (no stored state of its own) sees the bag and the app's secrets.
+    const handover = state({
+      leader: true,
+      relations: answered.relations,
+      secrets: answered.secrets,
+    });
+    const elected = await provCtx.run(provCtx.on.leaderElected(), handover);
+    const changed = await provCtx.run(provCtx.on.relationChanged(rel), {
+      ...elected,
+      relations: answered.relations,
+    });
+    expect(requests).toHaveLength(2);
+    expect(changed.relations[0]!.localAppData).toEqual(answered.relations[0]!.localAppData);
+    // Its reconcile republishes with the same secrets (found by label), no new revision.
+    const republished = await provCtx.run(provCtx.on.configChanged(), changed);
+    expect(republished.secrets).toEqual(answered.secrets);
+    const responses = JSON.parse(republished.relations[0]!.localAppData.requests!) as Record<
+      string,
+      unknown
+    >[];
+    expect(responses[0]).toMatchObject({
+      "request-id": RID,
+      endpoints: "10.1.1.1:5432",
+      "secret-user": answered.secrets.find((s) => s.label === `database.7.${RID}.user.secret`)!.id,
+    });
+  });
+
+  it("relation removal: every request's secrets are removed and databaseReleased is emitted", async () => {
+    const salt2 = "AAAAbbbbCCCCdddd";
+    const rel = jimmRelation(v1Bag(pyV1Entry("interop", SALT), pyV1Entry("other", salt2)));
+    const out = await provCtx.run(
+      provCtx.on.relationChanged(rel),
+      state({ leader: true, relations: [rel] }),
+    );
+    expect(out.secrets).toHaveLength(4);
     const broken = await provCtx.run(provCtx.on.relationBroken(rel), out);
     expect(requests.at(-1)).toBe("released");
     expect(broken.secrets).toEqual([]);
