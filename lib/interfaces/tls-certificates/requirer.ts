@@ -7,8 +7,8 @@
  * charm keeps its key. It never goes into a databag. For each wanted certificate the requirer
  * sends a CSR (unit bag, or app bag in app mode), matches the provider's certificate to it by the
  * exact, trimmed CSR text, checks CA-ness and the public key, renews when the certificate reaches
- * `renewalRelativeTime` of its life, and ignores revoked certificates until the provider
- * re-issues them.
+ * `renewalRelativeTime` of its life, and, when the provider revokes a certificate, stops using it
+ * and asks again with a fresh CSR (same key).
  *
  * @example
  * ```ts
@@ -107,7 +107,8 @@ export class CertificateAvailableEvent extends RelationEvent {
 }
 
 /**
- * A certificate we were using is now marked revoked: stop using it until it is re-issued.
+ * A certificate we were using is now marked revoked: stop using it. The requirer has already
+ * sent a fresh CSR (same key) in its place; `certificateAvailable` follows once it is issued.
  *
  * @example
  * ```ts
@@ -358,11 +359,15 @@ export class TlsCertificatesRequirer extends CharmObject {
       // Keep our CSRs as they are; status() reports the problem.
     }
     const now = this.now().getTime();
-    const kept = this.ourCsrs(r).filter((c) => {
+    const previous = this.ourCsrs(r);
+    const kept = previous.filter((c) => {
       if (!csrMatchesKey(c.certificateSigningRequest, key)) return false;
       if (!wanted.some((w) => csrMatches(c, w))) return false;
       const cert = this.assigned(c, provider, key);
-      if (!cert) return true;
+      // Revoked and not re-issued: ask again with a fresh CSR. Waiting for the provider to
+      // re-issue for the same CSR could wait forever: nothing in our bag changes, so a provider
+      // that answers on relation events is never told.
+      if (!cert) return !isRevoked(c, provider);
       const start = cert.notBefore.getTime();
       const due = start + this.renewalRelativeTime * (cert.notAfter.getTime() - start);
       return now < due; // due: drop it, and a fresh CSR is sent below
@@ -370,7 +375,7 @@ export class TlsCertificatesRequirer extends CharmObject {
     const csrs = [...kept];
     this.addMissingCsrs(csrs, key);
     this.ourBag(r).replace(renderRequirerBag(csrs));
-    await this.announce(r, csrs, provider, key);
+    await this.announce(r, csrs, previous, provider, key);
   }
 
   private assigned(
@@ -405,6 +410,8 @@ export class TlsCertificatesRequirer extends CharmObject {
   private async announce(
     r: Relation,
     csrs: RequirerCsr[],
+    /** Our CSRs before this sync replaced any (a revoked certificate's CSR is among these only). */
+    previous: RequirerCsr[],
     provider: ProviderData,
     key: string,
   ): Promise<void> {
@@ -428,10 +435,11 @@ export class TlsCertificatesRequirer extends CharmObject {
       await this.emit(this.on.certificateAvailable, e);
     }
     const ours = new Set(csrs.map((c) => normalizePem(c.certificateSigningRequest)));
+    const ourPrevious = new Set(previous.map((c) => normalizePem(c.certificateSigningRequest)));
     for (const p of provider.certificates) {
       if (
         !p.revoked ||
-        !ours.has(p.certificateSigningRequest) ||
+        !ourPrevious.has(p.certificateSigningRequest) ||
         !before.available.includes(sha256(p.certificate))
       )
         continue;
@@ -564,6 +572,14 @@ function invalidRequest(w: CertificateRequestAttributes): string | undefined {
   if (dns !== undefined)
     return `cannot request a certificate for ${JSON.stringify(dns)}: not a DNS name`;
   return undefined;
+}
+
+/** Whether the provider marked the certificate of `c` revoked. */
+function isRevoked(c: RequirerCsr, provider: ProviderData): boolean {
+  const csr = normalizePem(c.certificateSigningRequest);
+  return provider.certificates.some(
+    (p) => p.revoked === true && normalizePem(p.certificateSigningRequest) === csr,
+  );
 }
 
 function sha256(s: string): string {

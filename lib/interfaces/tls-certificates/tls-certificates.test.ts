@@ -26,6 +26,7 @@ import {
   TlsCertificatesProvider,
   TlsCertificatesRequirer,
   certificateInfo,
+  csrMatchesKey,
   generateCaCertificate,
   generateCsr,
   generatePrivateKey,
@@ -393,19 +394,17 @@ describe("TlsCertificatesRequirer", () => {
     expect(events).toEqual([]);
   });
 
-  it("stops using a revoked certificate and announces the revocation", async () => {
+  it("stops using a revoked certificate, announces it once and asks again with a fresh CSR", async () => {
     const out = await requested();
     const csr = ourCsrs(out)[0]!;
     const rel = sscRelation(issue(csr), out.relations[0]!);
     const got = await reqCtx.run(reqCtx.on.relationChanged(rel), { ...out, relations: [rel] });
-    const revoked = sscRelation(
-      {
-        certificates: JSON.stringify(
-          JSON.parse(rel.remoteAppData.certificates!).map((c: object) => ({ ...c, revoked: true })),
-        ),
-      },
-      got.relations[0]!,
-    );
+    const revokedBag = {
+      certificates: JSON.stringify(
+        JSON.parse(rel.remoteAppData.certificates!).map((c: object) => ({ ...c, revoked: true })),
+      ),
+    };
+    const revoked = sscRelation(revokedBag, got.relations[0]!);
     const after = await reqCtx.run(reqCtx.on.relationChanged(revoked), {
       ...got,
       relations: [revoked],
@@ -415,7 +414,43 @@ describe("TlsCertificatesRequirer", () => {
       status: "waiting",
       message: "certificates: waiting for certificates",
     });
-    expect(ourCsrs(after)).toEqual([csr]); // the provider re-issues for the same CSR
+    // A provider that revokes without re-issuing hears of us again: a new CSR, same key.
+    const [fresh] = ourCsrs(after);
+    expect(ourCsrs(after)).toHaveLength(1);
+    expect(fresh).not.toBe(csr);
+    expect(csrMatchesKey(fresh!, keyOf(after))).toBe(true);
+    expect(keyOf(after)).toBe(keyOf(got));
+    // The revoked entry still on the wire changes nothing more.
+    const stale = sscRelation(revokedBag, after.relations[0]!);
+    const again = await reqCtx.run(reqCtx.on.relationChanged(stale), {
+      ...after,
+      relations: [stale],
+    });
+    expect(ourCsrs(again)).toEqual([fresh]);
+    expect(events).toEqual([`available:${FQDN}`, "revoked"]);
+    // The provider answers the new CSR (and drops the old one): ready again.
+    const reissued = sscRelation(issue(fresh!), again.relations[0]!);
+    const done = await reqCtx.run(reqCtx.on.relationChanged(reissued), {
+      ...again,
+      relations: [reissued],
+    });
+    expect(done.unitStatus).toEqual({ status: "active", message: `serving ${FQDN}` });
+    expect(events).toEqual([`available:${FQDN}`, "revoked", `available:${FQDN}`]);
+  });
+
+  it("keeps its CSR when the provider revokes and re-issues for it in one go", async () => {
+    const out = await requested();
+    const csr = ourCsrs(out)[0]!;
+    const rel = sscRelation(issue(csr), out.relations[0]!);
+    const got = await reqCtx.run(reqCtx.on.relationChanged(rel), { ...out, relations: [rel] });
+    const reissued = sscRelation(issue(csr), got.relations[0]!);
+    const after = await reqCtx.run(reqCtx.on.relationChanged(reissued), {
+      ...got,
+      relations: [reissued],
+    });
+    expect(ourCsrs(after)).toEqual([csr]);
+    expect(after.unitStatus.status).toBe("active");
+    expect(events).toEqual([`available:${FQDN}`, `available:${FQDN}`]);
   });
 
   it("renews at 90% of the certificate's life with a fresh CSR (update-status)", async () => {
