@@ -1,7 +1,8 @@
 /**
  * `oauth` v0 wire format (hydra `hydra.v0.oauth`, LIBPATCH 12; CRI `oauth/v0/schemas`).
  *
- * Requirer app bag (the client config): `redirect_uri`, `scope` (space separated),
+ * Requirer app bag (the client config): `redirect_uri` (a plain URL, or a JSON list of URLs when
+ * there are several, as `charmlibs-interfaces-oauth` 1.2.0 writes), `scope` (space separated),
  * `grant_types` (JSON list), `audience` (JSON list, required even when empty),
  * `token_endpoint_auth_method`. Provider app bag: the issuer and its endpoints, `scope`, `groups`,
  * `ca_chain` (JSON list of PEM), `jwt_access_token` (`"True"`/`"False"`), and once the client is
@@ -86,8 +87,12 @@ const AUTH_METHODS: ReadonlySet<string> = new Set(["client_secret_basic", "clien
  * ```
  */
 export interface ClientConfig {
-  /** Required with the `authorization_code` grant. */
-  redirectUri?: string;
+  /**
+   * One redirect URI or several (at least one with the `authorization_code` grant). One URI is
+   * written as a plain string, several as a JSON list (accepted by providers from
+   * `charmlibs-interfaces-oauth` 1.2.0 on); {@link redirectUris} reads either form.
+   */
+  redirectUri?: string | readonly string[];
   /** Space-separated scopes. */
   scope: string;
   grantTypes: GrantType[];
@@ -117,6 +122,20 @@ const URL_RE =
   /^((http:\/\/)|(https:\/\/)(?:(?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+(?:[A-Z]{2,6}\.?|[A-Z0-9-]{2,}\.?)|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?::\d+)?(?:\/?|[/?]\S+)$)/i;
 
 /**
+ * The redirect URIs of a client config as a list, whichever form `redirectUri` has (empty when
+ * unset or empty).
+ *
+ * @example
+ * ```ts
+ * redirectUris({ redirectUri: "https://a.example.com/cb", scope: "openid", grantTypes: [] }); // ["https://a.example.com/cb"]
+ * ```
+ */
+export function redirectUris(c: Pick<ClientConfig, "redirectUri">): string[] {
+  if (c.redirectUri === undefined || c.redirectUri === "") return [];
+  return typeof c.redirectUri === "string" ? [c.redirectUri] : [...c.redirectUri];
+}
+
+/**
  * Checks a client config as the Python library does (`ClientConfig.validate`); throws
  * {@link ClientConfigError}.
  *
@@ -126,13 +145,16 @@ const URL_RE =
  * ```
  */
 export function validateClientConfig(c: ClientConfig): void {
-  if (c.grantTypes.includes("authorization_code") && !c.redirectUri) {
+  const uris = redirectUris(c);
+  if (c.grantTypes.includes("authorization_code") && uris.length === 0) {
     throw new ClientConfigError(
       "redirect_uri is required when using authorization_code grant_type",
     );
   }
-  if (c.redirectUri !== undefined && !URL_RE.test(c.redirectUri)) {
-    throw new ClientConfigError(`Invalid URL ${c.redirectUri}`);
+  for (const uri of uris) {
+    if (typeof uri !== "string" || !URL_RE.test(uri)) {
+      throw new ClientConfigError(`Invalid URL ${String(uri)}`);
+    }
   }
   for (const g of c.grantTypes) {
     if (!(GRANT_TYPES as readonly string[]).includes(g)) {
@@ -150,7 +172,8 @@ export function validateClientConfig(c: ClientConfig): void {
 
 /**
  * The requirer app bag for a (validated) client config, as `_dump_data(ClientConfig.to_dict())`
- * writes it: lists as JSON, strings raw, `redirect_uri` left out when unset.
+ * writes it: lists as JSON, strings raw, `redirect_uri` a plain string when there is one URI, a
+ * JSON list when there are several, left out when there is none.
  *
  * @example
  * ```ts
@@ -160,8 +183,10 @@ export function validateClientConfig(c: ClientConfig): void {
  */
 export function renderClientConfig(c: ClientConfig): Record<string, string> {
   validateClientConfig(c);
+  const uris = redirectUris(c);
   return {
-    ...(c.redirectUri !== undefined ? { redirect_uri: c.redirectUri } : {}),
+    ...(uris.length === 1 ? { redirect_uri: uris[0]! } : {}),
+    ...(uris.length > 1 ? { redirect_uri: pyJsonDumps(uris) } : {}),
     scope: c.scope,
     grant_types: pyJsonDumps(c.grantTypes),
     audience: pyJsonDumps(c.audience ?? []),
@@ -250,6 +275,19 @@ function pyStringList(
     throw new InterfaceDataError(src, key, "should be a JSON list of strings");
   }
   return v as string[];
+}
+
+function pyStringOrList(
+  bag: Readonly<Record<string, string>>,
+  key: string,
+  src: DataSource,
+): string | string[] | undefined {
+  const raw = bag[key];
+  if (raw === undefined || raw === "") return undefined;
+  const v = pyJsonLoadsOrRaw(raw);
+  if (typeof v === "string") return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v as string[];
+  throw new InterfaceDataError(src, key, "should be a string or a JSON list of strings");
 }
 
 function pyBool(
@@ -380,8 +418,11 @@ export function parseClientConfig(
       `is not one of ${[...AUTH_METHODS].join(", ")}`,
     );
   }
-  const redirectUri = pyString(bag, "redirect_uri", src, false);
-  if (grantTypes.includes("authorization_code") && redirectUri === undefined) {
+  const redirectUri = pyStringOrList(bag, "redirect_uri", src);
+  if (
+    grantTypes.includes("authorization_code") &&
+    redirectUris({ ...(redirectUri !== undefined ? { redirectUri } : {}) }).length === 0
+  ) {
     throw new InterfaceDataError(
       src,
       "redirect_uri",

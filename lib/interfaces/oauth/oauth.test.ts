@@ -17,6 +17,7 @@ import {
   type ProviderInfo,
   parseClientConfig,
   parseProviderData,
+  redirectUris,
   renderClientConfig,
   renderProviderInfo,
   validateClientConfig,
@@ -112,7 +113,7 @@ class ProviderCharm extends CharmBase {
   }
 
   onClientCreated(event: ClientRequestEvent): void {
-    this.log.info(`creating a client for ${event.config.redirectUri ?? "?"}`);
+    this.log.info(`creating a client for ${redirectUris(event.config).join(" ") || "?"}`);
     this.oauth.setClientCredentials(event.relationId, "client-1", CLIENT_SECRET);
   }
 
@@ -171,6 +172,31 @@ describe("oauth data", () => {
     ).not.toThrow();
   });
 
+  it("writes several redirect URIs as a JSON list and one as a plain string, as the 1.2.0 library does", () => {
+    const uris = ["https://a.example.com/callback", "https://a.example.com/device"];
+    const two = renderClientConfig({ ...CONFIG, redirectUri: uris });
+    expect(two.redirect_uri).toBe(
+      '["https://a.example.com/callback", "https://a.example.com/device"]',
+    );
+    expect(renderClientConfig({ ...CONFIG, redirectUri: [uris[0]!] }).redirect_uri).toBe(uris[0]);
+    expect(renderClientConfig({ ...CONFIG, redirectUri: CONFIG.redirectUri! }).redirect_uri).toBe(
+      CONFIG.redirectUri,
+    );
+    expect(
+      "redirect_uri" in renderClientConfig({ scope: "o", grantTypes: ["client_credentials"] }),
+    ).toBe(false);
+    expect(parseClientConfig(two, SRC)?.redirectUri).toEqual(uris);
+    expect(redirectUris(parseClientConfig(renderClientConfig(CONFIG), SRC)!)).toEqual([
+      CONFIG.redirectUri,
+    ]);
+    expect(() => validateClientConfig({ ...CONFIG, redirectUri: [] })).toThrow(
+      /redirect_uri is required/,
+    );
+    expect(() =>
+      validateClientConfig({ ...CONFIG, redirectUri: ["https://a.example.com/cb", "ftp://x"] }),
+    ).toThrow(/Invalid URL ftp:\/\/x/);
+  });
+
   it("reads the provider's bag, with both boolean spellings, and against the schema", () => {
     const bag = providerBag({
       client_id: "client-1",
@@ -215,6 +241,8 @@ describe("oauth data", () => {
     ["an unknown grant", { grant_types: '["implicit"]' }, /unknown grant type/],
     ["an unknown auth method", { token_endpoint_auth_method: "none" }, /is not one of/],
     ["no redirect uri", { redirect_uri: undefined }, /"redirect_uri" is required/],
+    ["an empty redirect uri list", { redirect_uri: "[]" }, /"redirect_uri" is required/],
+    ["a redirect uri list of numbers", { redirect_uri: "[1]" }, /string or a JSON list/],
   ])("the provider rejects a client config with %s", (_what, change, message) => {
     const bag: Record<string, string> = { ...renderClientConfig(CONFIG) };
     for (const [k, v] of Object.entries(change)) {
@@ -356,6 +384,40 @@ describe("OAuthProvider", () => {
     expect(bag.client_secret_id).toBe(created!.id);
     expect(schemaErrors("oauth/v0/provider.json", { app: bag })).toEqual([]);
     expect(leaks({ ...out, logs: c.logs }, [CLIENT_SECRET])).toEqual([]);
+  });
+
+  it("accepts the JSON list form of redirect_uri of a 1.2.0 requirer", async () => {
+    const c = ctx();
+    const uris = ["https://a.example.com/callback", "https://a.example.com/device"];
+    const rel = jimm(
+      { ...renderClientConfig(CONFIG), redirect_uri: JSON.stringify(uris) },
+      renderProviderInfo(INFO),
+    );
+    const out = await c.run(c.on.relationChanged(rel), state({ leader: true, relations: [rel] }));
+    expect(c.emittedEvents).toContain("client_created");
+    expect(c.logs.map((l) => l.message)).toContain(
+      `oauth:7: creating a client for ${uris.join(" ")}`,
+    );
+    expect(out.relations[0]!.localAppData.client_id).toBe("client-1");
+  });
+
+  it("creates no client before its provider info is in the bag, as the Python provider", async () => {
+    const c = ctx();
+    const rel = jimm(renderClientConfig(CONFIG));
+    const out = await c.run(c.on.relationChanged(rel), state({ leader: true, relations: [rel] }));
+    expect(c.emittedEvents).not.toContain("client_created");
+    expect(out.secrets).toEqual([]);
+    expect(out.relations[0]!.localAppData).toEqual({});
+    const partial = jimm(renderClientConfig(CONFIG), { issuer_url: INFO.issuerUrl });
+    const out2 = await c.run(
+      c.on.relationChanged(partial),
+      state({ leader: true, relations: [partial] }),
+    );
+    expect(c.emittedEvents).not.toContain("client_created");
+    expect(out2.relations[0]!.localAppData).toEqual({ issuer_url: INFO.issuerUrl });
+    expect(c.logs.some((l) => l.level === "WARNING" && l.message.includes("not complete"))).toBe(
+      true,
+    );
   });
 
   it("emits client_changed once the client exists", async () => {

@@ -1,6 +1,7 @@
 /**
  * The `oauth` provider (what `OAuthProvider` of hydra does): the leader publishes the identity
- * provider's endpoints on every relation; when a requirer publishes a client config, it emits
+ * provider's endpoints on every relation (from relation-created on, as hydra does); when a
+ * requirer publishes a client config and our bag already holds that info, it emits
  * `clientCreated` (no client yet) or `clientChanged`; the charm registers the client and calls
  * {@link OAuthProvider.setClientCredentials}, which puts the client secret in an app secret
  * labelled `client_secret_<relation id>`, grants it to the relation, and publishes `client_id` and
@@ -9,6 +10,7 @@
  * @example
  * ```ts
  * this.oauth = new OAuthProvider(this);
+ * this.observe(this.on.relation("oauth").created, () => this.oauth.setProviderInfo(info));
  * this.observe(this.oauth.clientCreated, async (e) => {
  *   const client = await idp.createClient(e.config);
  *   this.oauth.setClientCredentials(e.relationId, client.id, client.secret);
@@ -29,6 +31,7 @@ import {
   type ProviderInfo,
   clientSecretLabel,
   parseClientConfig,
+  parseProviderData,
   renderClientRef,
   renderProviderInfo,
 } from "./data.js";
@@ -132,7 +135,20 @@ export class OAuthProvider extends CharmObject {
       return;
     }
     if (!config) return;
-    const clientId = event.relation.data(this.model.app).get("client_id");
+    // As the Python provider: no client before our own bag holds valid provider info, since a
+    // Python requirer validates the whole bag and fails its hook on client keys without it.
+    const own = event.relation.data(this.model.app).toObject();
+    try {
+      if (parseProviderData(own, relationSource(INTERFACE, event.relation)) === undefined) {
+        this.log.info("oauth client config received before the provider info was published");
+        return;
+      }
+    } catch (e) {
+      if (!(e instanceof InterfaceDataError)) throw e;
+      this.log.warning(`oauth provider info not complete yet (${e.message})`);
+      return;
+    }
+    const clientId = own["client_id"];
     const ev = new ClientRequestEvent();
     ev.relationId = event.relation.id;
     ev.config = config;
