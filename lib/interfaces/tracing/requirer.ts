@@ -11,6 +11,7 @@
  */
 import { CharmObject } from "../../ops/charm.js";
 import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
+import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
 import { liveRelations } from "../common/relations.js";
@@ -129,9 +130,10 @@ export class TracingRequirer extends CharmObject {
       relation.data(this.model.app).replace(data);
   }
 
-  private async onChanged(): Promise<void> {
-    const relation = this.relation;
-    if (!relation) return;
+  // The relation that changed, not the first one: with several relations (no `limit: 1`) each
+  // reports its own receivers, as the Python library's handler does.
+  private async onChanged(event: RelationChangedEvent): Promise<void> {
+    const relation = event.relation;
     let receivers: Receiver[] | undefined;
     try {
       receivers = this.getReceivers(relation);

@@ -8,6 +8,7 @@ import { relation, state } from "../../testing/state.js";
 import { InterfaceDataError } from "../common/databag.js";
 import {
   type EndpointChangedEvent,
+  type EndpointRemovedEvent,
   TracingRequirer,
   parseProviderAppData,
   renderProviderAppData,
@@ -55,6 +56,31 @@ class TracedCharm extends CharmBase {
     }
   }
 }
+
+/** Logs what each event says, for an endpoint without `limit: 1`. */
+class MultiTracedCharm extends CharmBase {
+  readonly tracing: TracingRequirer;
+
+  constructor(ctx: CharmContext) {
+    super(ctx);
+    this.tracing = new TracingRequirer(this, { protocols: ["otlp_http"] });
+    this.observe(this.tracing.endpointChanged, this.onChanged);
+    this.observe(this.tracing.endpointRemoved, this.onRemoved);
+  }
+
+  onChanged(event: EndpointChangedEvent): void {
+    this.log.info(`changed ${event.relationId}: ${event.receivers.map((r) => r.url).join(",")}`);
+  }
+
+  onRemoved(event: EndpointRemovedEvent): void {
+    this.log.info(`removed ${event.relationId}`);
+  }
+}
+
+const MULTI_META = CharmMeta.fromDocuments({
+  name: "relay",
+  requires: { tracing: { interface: "tracing" } },
+});
 
 const META = CharmMeta.fromDocuments({
   name: "openfga-k8s",
@@ -129,6 +155,23 @@ describe("TracingRequirer", () => {
       status: "blocked",
       message: 'invalid tracing data from tempo: "receivers" is not valid JSON',
     });
+  });
+
+  it("reports the receivers of the relation that changed, not of the first relation", async () => {
+    const c = new Context(MultiTracedCharm, { meta: MULTI_META });
+    const first = relation({ endpoint: "tracing", id: 4, remoteAppName: "tempo-a" });
+    const second = relation({
+      endpoint: "tracing",
+      id: 5,
+      remoteAppName: "tempo-b",
+      remoteAppData: renderProviderAppData(RECEIVERS),
+    });
+    await c.run(c.on.relationChanged(second), state({ relations: [first, second] }));
+    expect(c.logs.map((l) => l.message)).toEqual([
+      "tracing:5: changed 5: tempo.cos.svc.cluster.local:4317,http://tempo.cos.svc.cluster.local:4318",
+    ]);
+    await c.run(c.on.relationChanged(first), state({ relations: [first, second] }));
+    expect(c.logs.map((l) => l.message)).toContain("tracing:4: removed 4");
   });
 
   it("emits endpoint_removed on relation-broken", async () => {
