@@ -1,0 +1,112 @@
+// Interop of tracing with the published Python library `charmlibs-interfaces-tracing`: a Python
+// provider built on the library (acting as tempo) answers our TypeScript requirer
+// (lib/interfaces/tracing). The provider parses our request databag, publishes a receiver for
+// each protocol we asked for, and our requirer reads the URL of each; nothing else is written.
+// The interface carries no secret: the leak scan runs as in the other files and finds none.
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  InteropEnv,
+  buildTsCharm,
+  ensureInteropVenv,
+  preparePyCharm,
+  recordToolCalls,
+  scanForLeaks,
+} from "./setup.js";
+
+const M = "trc";
+const PHASE_MS = 600_000;
+const timings: Record<string, number> = {};
+const recorder = recordToolCalls();
+let env: InteropEnv | undefined;
+
+function e(): InteropEnv {
+  if (env === undefined) throw new Error("no environment (set-up failed)");
+  return env;
+}
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  const venv = ensureInteropVenv();
+  env = await InteropEnv.start(M);
+  const dirs = {
+    pyProv: preparePyCharm("py-tracing-provider", join(e().tmp, "py-prov"), venv),
+    tsReq: await buildTsCharm("ts-tracing-requirer", join(e().tmp, "ts-req")),
+  };
+  timings["set-up"] = Date.now() - t0;
+  const t1 = Date.now();
+  const c = e().controller;
+  await c.deploy(M, { charmDir: dirs.pyProv, name: "tempo-py" });
+  await c.deploy(M, { charmDir: dirs.tsReq, name: "ts-req" });
+  await e().settle();
+  timings["deploy"] = Date.now() - t1;
+}, PHASE_MS);
+
+afterAll(async () => {
+  recorder.stop();
+  try {
+    await env?.close();
+  } finally {
+    console.log(`tracing interop timings (ms): ${JSON.stringify(timings)}`);
+  }
+}, PHASE_MS);
+
+describe("tracing with charmlibs-interfaces-tracing 1.0.0", () => {
+  it(
+    "Python provider -> TS requirer: our requirer reads the URL published for each protocol",
+    async () => {
+      expect(e().workload("ts-req/0")).toEqual({ current: "blocked", message: "needs tracing" });
+      const t = Date.now();
+      await e().controller.integrate(M, "ts-req", "tempo-py");
+      await e().settle();
+      timings["integrate+settle"] = Date.now() - t;
+
+      // Our request, byte for byte as the library's TracingRequirerAppData dumps it; the provider
+      // shows what it parsed from it.
+      expect(e().appBag("tempo-py/0", "tracing")).toEqual({
+        receivers: '["otlp_http", "otlp_grpc", "zipkin"]',
+      });
+      expect(e().workload("tempo-py/0")).toEqual({
+        current: "active",
+        message: "serving ts-req requested=otlp_http,otlp_grpc,zipkin",
+      });
+
+      const published = e().appBag("ts-req/0", "tracing");
+      expect(Object.keys(published)).toEqual(["receivers"]);
+      const receivers = JSON.parse(published["receivers"] ?? "") as {
+        protocol: { name: string; type: string };
+        url: string;
+      }[];
+      const svc = `tempo-py.${M}.svc.cluster.local`;
+      const address = e().controller.showUnit(M, "tempo-py/0")["tempo-py/0"]?.address ?? "";
+      expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+      expect(receivers).toEqual([
+        { protocol: { name: "otlp_grpc", type: "grpc" }, url: `${svc}:4317` },
+        { protocol: { name: "otlp_http", type: "http" }, url: `http://${svc}:4318` },
+        { protocol: { name: "zipkin", type: "http" }, url: `http://${address}:9411` },
+      ]);
+      const url = (name: string): string => receivers.find((r) => r.protocol.name === name)!.url;
+
+      expect(e().workload("ts-req/0")).toEqual({
+        current: "active",
+        message:
+          `ready otlp_http=${url("otlp_http")} otlp_grpc=${url("otlp_grpc")} ` +
+          `zipkin=${url("zipkin")}`,
+      });
+      expect(
+        e()
+          .log("ts-req/0")
+          .some((l) => /tracing receivers on relation \d+: otlp_grpc,otlp_http,zipkin/.test(l)),
+      ).toBe(true);
+    },
+    PHASE_MS,
+  );
+
+  it("never shows a secret value in a databag, log, status or tool argument", () => {
+    const { leaks, secrets, scanned } = scanForLeaks(e().controller, M, recorder.calls);
+    // tracing has no secrets: the scan has nothing to find but still covers everything.
+    expect(secrets).toBe(0);
+    expect(scanned["toolCalls"]).toBeGreaterThan(0);
+    expect(leaks).toEqual([]);
+  });
+});
