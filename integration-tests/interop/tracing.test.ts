@@ -102,6 +102,25 @@ describe("tracing with charmlibs-interfaces-tracing 1.0.0", () => {
     PHASE_MS,
   );
 
+  it(
+    "a second unit of our requirer (not the leader) reads the same endpoints and writes nothing",
+    async () => {
+      const before = e().appBag("tempo-py/0", "tracing");
+      const expected = e().workload("ts-req/0");
+      const t = Date.now();
+      await e().controller.scale(M, "ts-req", 2);
+      await e().settle();
+      timings["scale+settle"] = Date.now() - t;
+      expect(e().controller.showUnit(M, "ts-req/1")["ts-req/1"]?.leader).toBe(false);
+      expect(e().workload("ts-req/1")).toEqual(expected);
+      expect(e().appBag("tempo-py/0", "tracing")).toEqual(before);
+      expect(e().remoteUnitBags("tempo-py/0", "tracing")["ts-req/1"]).toEqual(
+        expect.not.objectContaining({ receivers: expect.anything() as unknown }),
+      );
+    },
+    PHASE_MS,
+  );
+
   it("never shows a secret value in a databag, log, status or tool argument", () => {
     const { leaks, secrets, scanned } = scanForLeaks(e().controller, M, recorder.calls);
     // tracing has no secrets: the scan has nothing to find but still covers everything.
