@@ -12,6 +12,7 @@
 import { containerSocketPath } from "../pebble/socket.js";
 import { ExecToolRunner } from "./backend/exec-runner.js";
 import { HookTools } from "./backend/hook-tools.js";
+import { RelationIndex } from "./backend/relation-index.js";
 import type { ToolRunner } from "./backend/runner.js";
 import type { CharmClass, CharmContext } from "./charm.js";
 import { ModelError } from "./errors.js";
@@ -53,6 +54,11 @@ export interface DispatchOptions {
   logLevel?: LogLevel;
   /** Clock, for the leadership lease. */
   now?: () => number;
+  /**
+   * Keep `relation-ids` answers across hooks in the charm directory (default: on for real
+   * processes unless `JAAS_RELATION_INDEX=off`; off whenever `runner` is given).
+   */
+  relationIndex?: boolean;
 }
 
 /** What a dispatch did. */
@@ -195,7 +201,9 @@ export async function dispatch(
     const juju = JujuContext.fromEnv(env);
     const meta = options.meta ?? CharmMeta.fromCharmDir(juju.charmDir);
     validateAgainstMeta(juju, meta);
-    tools = new HookTools(options.runner ?? new ExecToolRunner(env as NodeJS.ProcessEnv));
+    const useIndex = options.relationIndex ?? options.runner === undefined;
+    const index = useIndex ? RelationIndex.forHook(juju, env) : undefined;
+    tools = new HookTools(options.runner ?? new ExecToolRunner(env as NodeJS.ProcessEnv), index);
     const backend = new ModelBackend(tools, juju, meta, options.now);
     const pebble = options.pebble ?? realPebble;
     const model = new Model(backend, (name) => new Container(name, pebble));

@@ -13,7 +13,7 @@
 
 import { PassThrough } from "node:stream";
 import type { Readable, Writable } from "node:stream";
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { ChangeError, ExecError, PebbleError, TimeoutError } from "./errors.js";
 import { formatDuration } from "./duration.js";
 import type { Transport } from "./transport.js";
@@ -32,17 +32,23 @@ export type ChangeWaiter = (changeId: string) => Promise<Change>;
 const END_FRAME = JSON.stringify({ command: "end" });
 const STDIN_CHUNK = 64 * 1024;
 
+/** `WebSocket.readyState` values (RFC 6455 client states, as `ws` numbers them). */
+const OPEN = 1;
+const CLOSED = 3;
+
 /**
  * Opens a websocket. Output is pumped into `out` from the moment the socket exists: Pebble starts
  * the command as soon as stdio (and stderr) are connected, so output can arrive before the other
  * sockets are open, and a listener attached later would miss it.
  */
-function openWebsocket(
+async function openWebsocket(
   url: string,
   out?: PassThrough,
 ): Promise<{ ws: WebSocket; output: Promise<void> }> {
+  // Loaded on first exec only: `ws` pulls in zlib and crypto, which most hooks never need.
+  const { default: WebSocketClass } = await import("ws");
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocketClass(url, { perMessageDeflate: false });
     const output = out ? pumpOutput(ws, out) : Promise.resolve();
     const onError = (error: Error): void => {
       ws.removeAllListeners();
@@ -122,18 +128,18 @@ class RemoteProcess implements ExecProcess {
     this.stdin = new PassThrough();
     this.stdin.on("data", (chunk: Buffer) => {
       for (let i = 0; i < chunk.length; i += STDIN_CHUNK) {
-        if (stdio.readyState === WebSocket.OPEN)
+        if (stdio.readyState === OPEN)
           stdio.send(chunk.subarray(i, i + STDIN_CHUNK), { binary: true });
       }
     });
     this.stdin.on("end", () => {
-      if (stdio.readyState === WebSocket.OPEN) stdio.send(END_FRAME);
+      if (stdio.readyState === OPEN) stdio.send(END_FRAME);
     });
   }
 
   async sendSignal(signal: string): Promise<void> {
     const control = this.control;
-    if (!control || control.readyState !== WebSocket.OPEN) {
+    if (!control || control.readyState !== OPEN) {
       throw new PebbleError(`cannot send ${signal}: the process has finished`);
     }
     const frame = JSON.stringify({ command: "signal", signal: { name: signal } });
@@ -188,7 +194,7 @@ class RemoteProcess implements ExecProcess {
     // Terminate, not close: Pebble does not answer a close frame once the command is done, so a
     // graceful close would keep the process alive for the ws library's 30 s close timeout.
     for (const ws of [this.control, this.stdio, this.stderrSocket]) {
-      if (ws && ws.readyState !== WebSocket.CLOSED) ws.terminate();
+      if (ws && ws.readyState !== CLOSED) ws.terminate();
     }
   }
 }

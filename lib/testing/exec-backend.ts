@@ -90,7 +90,8 @@ export class ExecBackend {
       return await new Promise<ProcessResult>((resolveRun, reject) => {
         const child = spawn(process.execPath, [this.bundle], {
           cwd: charmDir,
-          env,
+          // Each run starts from its own State, so nothing may carry over between runs.
+          env: { ...env, JAAS_RELATION_INDEX: "off" },
           stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";

@@ -60,7 +60,7 @@ export function readGrantedSecret(
   field: string,
 ): Record<string, string> {
   try {
-    return model.getSecret({ id }).getContent({ refresh: true });
+    return model.getSecret({ id }, { refresh: true }).getContent();
   } catch (e) {
     if (!(e instanceof ModelError)) throw e;
     throw new InterfaceDataError(

@@ -23,6 +23,7 @@ import {
   RelationNotFoundError,
   SecretNotFoundError,
 } from "../errors.js";
+import type { RelationIndex } from "./relation-index.js";
 import type { ToolRunner } from "./runner.js";
 
 /** Status names a charm may set. */
@@ -82,7 +83,14 @@ export class HookTools {
   readonly calls: ToolCallCounter = new Map();
   private readonly cache = new Map<string, unknown>();
 
-  constructor(private readonly runner: ToolRunner) {}
+  /**
+   * @param index relation ids kept from earlier hooks (see {@link RelationIndex}); without it
+   *   every hook asks `relation-ids`.
+   */
+  constructor(
+    private readonly runner: ToolRunner,
+    private readonly index?: RelationIndex,
+  ) {}
 
   private call(tool: string, args: readonly string[], stdin?: string): string {
     this.calls.set(tool, (this.calls.get(tool) ?? 0) + 1);
@@ -164,13 +172,26 @@ export class HookTools {
 
   // ---- relations
 
-  /** `relation-ids <endpoint>`: the live relation ids of an endpoint. Cached. */
+  /**
+   * `relation-ids <endpoint>`: the live relation ids of an endpoint. Cached for the hook, and
+   * across hooks by the relation index when there is one.
+   */
   relationIds(endpoint: string): number[] {
-    return this.cached(`relation-ids:${endpoint}`, () =>
-      this.json<string[]>("relation-ids", [endpoint]).map((r) =>
+    return this.cached(`relation-ids:${endpoint}`, () => {
+      const indexed = this.index?.get(endpoint);
+      if (indexed !== undefined && this.index?.mode === "on") return [...indexed];
+      const ids = this.json<string[]>("relation-ids", [endpoint]).map((r) =>
         Number(r.slice(r.lastIndexOf(":") + 1)),
-      ),
-    );
+      );
+      if (indexed !== undefined && indexed.join(",") !== ids.join(",")) {
+        throw new Error(
+          `relation index out of date for "${endpoint}": it holds [${indexed.join(", ")}], ` +
+            `relation-ids answers [${ids.join(", ")}]`,
+        );
+      }
+      this.index?.set(endpoint, ids);
+      return ids;
+    });
   }
 
   /** `relation-list -r <ep:id>`: remote units that joined and have not departed. Cached. */

@@ -112,13 +112,20 @@ export class Model {
   /**
    * A secret by id and/or label. Checks that it exists and that this unit may read it (one
    * `secret-get`, whose content is kept for the hook); throws {@link SecretNotFoundError}.
-   * Giving both sets this charm's label on the secret.
+   * Giving both sets this charm's label on the secret. With `refresh`, that one read also
+   * starts tracking the latest revision (`secret-get --refresh`), so
+   * `getSecret(ref, { refresh: true }).getContent()` costs a single call.
+   *
+   * @example
+   * ```ts
+   * const creds = this.model.getSecret({ id: uri }, { refresh: true }).getContent();
+   * ```
    */
-  getSecret(ref: { id?: string; label?: string }): Secret {
+  getSecret(ref: { id?: string; label?: string }, opts: { refresh?: boolean } = {}): Secret {
     if (ref.id === undefined && ref.label === undefined) {
       throw new SecretNotFoundError("getSecret needs an id or a label");
     }
-    const content = this.backend.tools.secretGet(ref);
+    const content = this.backend.tools.secretGet(ref, opts.refresh ? { refresh: true } : {});
     return new Secret(this.backend, ref.id, ref.label, "none", content);
   }
 
