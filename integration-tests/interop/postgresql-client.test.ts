@@ -1,9 +1,14 @@
 // Interop of postgresql_client with the published Python library `dpcharmlibs-interfaces`:
 // a Python ops provider built on it answers our TypeScript requirer (lib/interfaces/
-// postgresql-client) in the local model; both reach their ready state with the right data, and
-// no secret value shows in a databag, log line, status message or hook-tool argument.
+// postgresql-client, v0) in the local model, and our TypeScript provider answers the library's
+// requirer (v1); every side reaches its ready state with the right data, our v1 answer has the
+// bytes of the Python provider's answer to the same requirer, and no secret value shows in a
+// databag, log line, status message or hook-tool argument.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
+import { pyJsonDumps } from "../../lib/interfaces/common/python-json.js";
+import type { PyJson } from "../../lib/interfaces/common/python-json.js";
+import { requestIdFor } from "../../lib/interfaces/postgresql-client/index.js";
 import {
   InteropEnv,
   buildTsCharm,
@@ -39,6 +44,8 @@ beforeAll(async () => {
   await e().controller.deploy(M, { charmDir: ts, name: "app" });
   await e().controller.deploy(M, { charmDir: tsProv, name: "pg-ts" });
   await e().controller.deploy(M, { charmDir: pyReq, name: "py-app" });
+  // The same Python requirer, answered by the Python provider: the reference for our v1 answer.
+  await e().controller.deploy(M, { charmDir: pyReq, name: "py-ref" });
   await e().settle();
   timings["deploy"] = Date.now() - t1;
 }, PHASE_MS);
@@ -115,15 +122,98 @@ describe("postgresql_client: TS provider -> Python requirer (dpcharmlibs-interfa
     PHASE_MS,
   );
 
-  // KNOWN GAP (reported, not fixed): dpcharmlibs-interfaces' requirer only speaks the v1
-  // contract (`version: v1`, `requests: [...]`, answers under `requests` keyed by `request-id`),
-  // while lib/interfaces/postgresql-client's provider reads only the v0 `database` key. Our
-  // requirer side is unaffected (the library's provider answers v0 requirers in v0). This test
-  // turns green (and `it.fails` then fails) once our provider answers v1 requests.
-  it.fails("our provider answers and the Python requirer reaches its ready state", () => {
-    expect(e().workload("pg-ts/0").message).toBe("serving py-app");
-    expect(e().workload("py-app/0").current).toBe("active");
-  });
+  it(
+    "our provider answers v1 as the Python provider does; the Python requirer reaches its ready state",
+    async () => {
+      const t = Date.now();
+      await e().controller.integrate(M, "py-ref", "pg");
+      await e().settle();
+      timings["py-provider v1 reference integrate+settle"] = Date.now() - t;
+
+      // The request the library wrote, and its request-id as the library derives it.
+      const request = e().appBag("pg-ts/0", "database");
+      const [sent] = JSON.parse(request["requests"] ?? "[]") as Record<string, string>[];
+      const rid = sent?.["request-id"] ?? "";
+      const salt = sent?.["salt"] ?? "";
+      expect(rid).toBe(requestIdFor("interop", salt));
+
+      // Our answer: only the v1 keys, one response filed under that request-id.
+      const answer = e().appBag("py-app/0", "database");
+      expect(Object.keys(answer).sort()).toEqual(["data", "requests", "version"]);
+      expect(answer["version"]).toBe("v1");
+      const responses = JSON.parse(answer["requests"] ?? "[]") as Record<string, PyJson>[];
+      expect(responses).toHaveLength(1);
+      const response = responses[0] ?? {};
+      expect(response).toMatchObject({
+        resource: "interop",
+        "request-id": rid,
+        salt,
+        endpoints: "pg-ts-primary.pg.svc.cluster.local:5432",
+        "read-only-endpoints": "pg-ts-replicas.pg.svc.cluster.local:5432",
+        version: "16.4",
+      });
+      const relId = e().controller.state.relations.find((r) =>
+        r.sides.some((side) => side.app === "pg-ts"),
+      )?.id;
+      const userUri = String(response["secret-user"]);
+      const tlsUri = String(response["secret-tls"]);
+      const user = e().secretById(userUri);
+      const tls = e().secretById(tlsUri);
+      expect(e().secretByLabel(`database.${relId}.${rid}.user.secret`)).toEqual(user);
+      expect(user["username"]).toBe(`relation_id_${relId}_${rid}`);
+      expect(user["password"]?.length).toBeGreaterThan(20);
+      expect(user["uris"]).toBe(
+        `postgresql://${user["username"]}:${user["password"]}@pg-ts-primary.pg.svc.cluster.local:5432/interop`,
+      );
+      expect(tls).toEqual({ tls: "false" });
+
+      // Both sides in their ready state; the library read exactly those credentials.
+      expect(e().workload("pg-ts/0")).toEqual({ current: "active", message: "serving py-app" });
+      expect(e().workload("py-app/0")).toEqual({
+        current: "active",
+        message:
+          "ready db=interop endpoint=pg-ts-primary.pg.svc.cluster.local:5432 tls=false " +
+          `user=${digest(user["username"] ?? "")} password=${digest(user["password"] ?? "")}`,
+      });
+      expect(
+        e()
+          .log("py-app/0")
+          .some((l) => l.includes("database created: interop")),
+      ).toBe(true);
+
+      // The Python provider's answer to the same library, for the bytes.
+      expect(e().workload("py-ref/0").current).toBe("active");
+      const ref = e().appBag("py-ref/0", "database");
+      const [refResponse] = JSON.parse(ref["requests"] ?? "[]") as Record<string, PyJson>[];
+      expect(Object.keys(ref).sort()).toEqual(Object.keys(answer).sort());
+      // Same keys in the same order, every value JSON-encoded as Python's json.dumps does...
+      expect(Object.keys(response)).toEqual(Object.keys(refResponse ?? {}));
+      expect(answer["requests"]).toBe(pyJsonDumps(responses));
+      // ...and the same text once what differs by application is put aside.
+      const normal = (text: string, app: string, id: string, s: string, uris: string[]): string =>
+        uris
+          .reduce((acc, uri) => acc.replaceAll(uri, "<secret>"), text)
+          .replaceAll(id, "<request-id>")
+          .replaceAll(s, "<salt>")
+          .replaceAll(`${app}-primary`, "<app>-primary")
+          .replaceAll(`${app}-replicas`, "<app>-replicas");
+      const refId = String(refResponse?.["request-id"]);
+      const refSalt = String(refResponse?.["salt"]);
+      expect(refId).toBe(requestIdFor("interop", refSalt));
+      const refUris = [String(refResponse?.["secret-user"]), String(refResponse?.["secret-tls"])];
+      for (const key of ["requests", "data"]) {
+        expect(normal(answer[key] ?? "", "pg-ts", rid, salt, [userUri, tlsUri])).toBe(
+          normal(ref[key] ?? "", "pg", refId, refSalt, refUris),
+        );
+      }
+      const refUser = e().secretById(refUris[0] ?? "");
+      expect(Object.keys(user).sort()).toEqual(Object.keys(refUser).sort());
+      // The Python provider writes the `tls-ca: ""` its charm passes; Juju refuses empty secret
+      // values (secret-add/secret-set "empty secret value"), so ours leaves the key out.
+      expect(e().secretById(refUris[1] ?? "")).toEqual({ tls: "false", "tls-ca": "" });
+    },
+    PHASE_MS,
+  );
 });
 
 describe("postgresql_client: the whole run", () => {

@@ -59,10 +59,12 @@ class PyPostgresqlProvider(ops.CharmBase):
         logger.info('answered database %s on relation %d', database, relation.id)
 
     def _on_collect_unit_status(self, event: ops.CollectStatusEvent) -> None:
+        # v0 answers carry ``endpoints``; v1 answers are in the ``requests`` list.
         answered = [
             r
             for r in self.model.relations[ENDPOINT]
-            if r.app is not None and r.data[self.app].get('endpoints')
+            if r.app is not None
+            and (r.data[self.app].get('endpoints') or r.data[self.app].get('requests'))
         ]
         if not self.unit.is_leader():
             event.add_status(ops.ActiveStatus())

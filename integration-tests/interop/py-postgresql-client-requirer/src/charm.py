@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """postgresql_client requirer built on the published ``dpcharmlibs-interfaces`` library.
 
-The library writes the v1 request (``version: v1`` and a ``requests`` list); when the provider
-answers, its status shows the database, the endpoints and digests of the credentials.
+The library writes the v1 request (``version: v1`` and a ``requests`` list); once the library has
+seen the provider's answer (``resource_created``), the status shows, in every later hook, what
+the library reads now: the database, the endpoints, TLS and digests of the credentials.
 """
 
 from __future__ import annotations
@@ -43,21 +44,28 @@ class PyPostgresqlRequirer(ops.CharmBase):
         framework.observe(self.on.collect_unit_status, self._on_collect_unit_status)
 
     def _on_resource_created(self, event: ResourceCreatedEvent) -> None:
-        response = event.response
-        logger.info('database created: %s', response.resource)
-        self._created = (
-            f'ready db={response.resource} endpoint={response.endpoints} '
-            f'user={digest(response.username or "")} password={digest(response.password or "")}'
-        )
+        logger.info('database created: %s', event.response.resource)
+
+    def _ready(self, relation: ops.Relation) -> str | None:
+        """What the library reads from the provider's answer now (credentials as digests)."""
+        if not self.db.are_all_resources_created(relation.id):
+            return None
+        model = self.db.interface.build_model(relation.id, component=relation.app)
+        for response in model.requests:
+            if response.username and response.password:
+                return (
+                    f'ready db={response.resource} endpoint={response.endpoints} '
+                    f'tls={str(bool(response.tls)).lower()} '
+                    f'user={digest(response.username)} password={digest(response.password)}'
+                )
+        return None
 
     def _on_collect_unit_status(self, event: ops.CollectStatusEvent) -> None:
         relation = self.model.get_relation(ENDPOINT)
         if relation is None:
             event.add_status(ops.BlockedStatus('needs a database'))
-        elif getattr(self, '_created', None):
-            event.add_status(ops.ActiveStatus(self._created))
-        elif self.db.are_all_resources_created(relation.id):
-            event.add_status(ops.ActiveStatus('ready'))
+        elif ready := self._ready(relation):
+            event.add_status(ops.ActiveStatus(ready))
         else:
             event.add_status(ops.WaitingStatus('waiting for the database'))
 

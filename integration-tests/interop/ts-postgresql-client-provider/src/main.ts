@@ -1,4 +1,5 @@
-// Interop charm: our postgresql_client provider, answering as postgresql-k8s does.
+// Interop charm: our postgresql_client provider, answering as postgresql-k8s does: v0 requirers
+// with one user per relation, v1 requirers (a `requests` list) with one user per request.
 import { randomBytes } from "node:crypto";
 import { DatabaseProvider } from "../../../../lib/interfaces/postgresql-client/index.js";
 import type { DatabaseRequestedEvent } from "../../../../lib/interfaces/postgresql-client/index.js";
@@ -26,11 +27,15 @@ class TsPostgresqlProvider extends CharmBase {
   }
 
   onRequested(event: DatabaseRequestedEvent): void {
-    const username = `relation_id_${event.relation.id}`;
+    const { requestId, database } = event.request;
+    const username =
+      requestId === undefined
+        ? `relation_id_${event.relation.id}`
+        : `relation_id_${event.relation.id}_${requestId}`;
     const password = randomBytes(24).toString("base64url");
-    const database = event.request.database;
     const primary = this.host("primary");
     this.db.publish(event.relation, {
+      ...(requestId !== undefined ? { requestId } : {}),
       database,
       username,
       password,
@@ -40,14 +45,21 @@ class TsPostgresqlProvider extends CharmBase {
       tls: false,
       version: "16.4",
     });
-    this.log.info(`answered database ${database} on relation ${event.relation.id}`);
+    this.log.info(
+      `answered database ${database} on relation ${event.relation.id}` +
+        (requestId !== undefined ? ` (request ${requestId})` : ""),
+    );
   }
 
   onCollectUnitStatus(event: CollectStatusEvent): void {
     if (!this.unit.isLeader()) return event.addStatus(new ActiveStatus());
+    // v0 answers carry `endpoints`; v1 answers are in the `requests` list.
     const served = this.model
       .relations("database")
-      .filter((r) => r.app !== undefined && r.data(this.app).get("endpoints") !== undefined)
+      .filter((r) => {
+        const bag = r.data(this.app);
+        return r.app !== undefined && (bag.get("endpoints") ?? bag.get("requests")) !== undefined;
+      })
       .map((r) => r.app?.name ?? "")
       .sort();
     event.addStatus(
