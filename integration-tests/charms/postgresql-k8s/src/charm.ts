@@ -1,6 +1,6 @@
 /**
  * The local stand-in of `postgresql-k8s`: a real PostgreSQL server under Pebble, providing
- * `database` (postgresql_client v0) with the data the real charm publishes.
+ * `database` (postgresql_client, v0 and v1 requirers) with the data the real charm publishes.
  *
  * One holistic reconcile runs once per hook, on every event that can change what the charm
  * manages:
@@ -10,10 +10,12 @@
  * 2. The primary makes the `postgres` account in its container, runs `initdb` on first start,
  *    writes `pg_hba.conf`, starts the server through its Pebble layer, and writes its cluster id
  *    and version in its peer unit bag. Other units stay waiting: the stand-in is single-primary.
- * 3. The leader answers every `database` relation whose answer is missing or stale: it creates
- *    the user `relation_id_<id>` (generated password) and the database over SQL on the primary,
- *    then publishes them through `DatabaseProvider` (secret-user, secret-tls, endpoints,
- *    read-only-endpoints, version, database). Relations that are gone lose their user.
+ * 3. The leader answers every `database` request whose answer is missing or stale: it creates
+ *    the user (`relation_id_<id>` for a v0 requirer, `relation_id_<id>_<request-id>` for each
+ *    request of a v1 requirer; generated password) and the database over SQL on the primary,
+ *    then publishes them through `DatabaseProvider` (v0: secret-user, secret-tls, endpoints,
+ *    read-only-endpoints, version, database; v1: the same per request in the `requests` list).
+ *    Relations and v1 requests that are gone lose their user.
  *
  * Collect-status reports what the reconcile saw: active "Primary" on the serving unit.
  */
@@ -60,9 +62,11 @@ import {
   choosePrimary,
   databaseNameProblem,
   parseProvisioned,
+  parseRequestKey,
   podFqdn,
   provisionKey,
   relationUser,
+  requestKey,
 } from "./topology.js";
 import { CONTAINER, OPERATOR_USER, PORT, PostgresqlWorkload, WorkloadError } from "./workload.js";
 
@@ -77,6 +81,10 @@ interface Outcome {
 /** A request that needs the user and database ensured, then an answer. */
 interface Job {
   relation: Relation;
+  /** v1 requirers: the request answered. */
+  requestId?: string;
+  /** Its {@link Provisioned} key (`requestKey`). */
+  record: string;
   database: string;
   roles: ExtraRoles;
   key: string;
@@ -225,13 +233,13 @@ export class PostgresqlK8sCharm extends CharmBase {
     }
   }
 
-  /** The password already published for a relation's user (in its secret or in clear). */
-  private publishedPassword(relation: Relation): string | undefined {
-    const clear = relation.data(this.app).get("password");
+  /** The password already published for a request's user (in its secret or, v0, in clear). */
+  private publishedPassword(relation: Relation, requestId?: string): string | undefined {
+    const clear = requestId === undefined ? relation.data(this.app).get("password") : undefined;
     if (clear) return clear;
     try {
       const content = this.model
-        .getSecret({ label: secretLabel(DATABASE, relation.id, "user") })
+        .getSecret({ label: secretLabel(DATABASE, relation.id, "user", requestId) })
         .getContent({ refresh: true });
       return content.password || undefined;
     } catch (e) {
@@ -258,14 +266,13 @@ export class PostgresqlK8sCharm extends CharmBase {
     const endpoint = `${host}:${PORT}`;
     const records = parseProvisioned(peers.data(this.app).get(PROVISIONED_KEY));
     const requests = this.db.requests();
-    const live = new Set(requests.map((r) => String(r.relation.id)));
-    const drops = Object.keys(records).filter((id) => !live.has(id));
+    const drops = Object.keys(records).filter((k) => isGone(k, requests));
     const jobs: Job[] = [];
     let waiting = false;
     for (const r of requests) {
       const job = this.jobFor(r, statuses, { cluster, version, endpoint });
       if (job === "waiting") waiting = true;
-      else if (job !== undefined && records[String(r.relation.id)] !== job.key) jobs.push(job);
+      else if (job !== undefined && records[job.record] !== job.key) jobs.push(job);
     }
     if (waiting) statuses.push(new WaitingStatus("waiting for the primary to start PostgreSQL"));
     if ((jobs.length === 0 && drops.length === 0) || cluster === undefined) return statuses;
@@ -295,20 +302,23 @@ export class PostgresqlK8sCharm extends CharmBase {
       return statuses;
     }
     try {
-      for (const id of drops) {
+      for (const key of drops) {
+        const { relationId, requestId } = parseRequestKey(key);
+        const user = relationUser(relationId, requestId);
+        const what = requestId === undefined ? "relation" : `request ${requestId} of relation`;
         try {
-          await admin.dropUser(relationUser(Number(id)));
-          this.log.info(`relation ${DATABASE}:${id} is gone: dropped ${relationUser(Number(id))}`);
-          delete records[id];
+          await admin.dropUser(user);
+          this.log.info(`${what} ${DATABASE}:${relationId} is gone: dropped ${user}`);
+          delete records[key];
         } catch (e) {
           if (!(e instanceof SqlError)) throw e;
-          this.log.warning(`cannot drop ${relationUser(Number(id))} yet: ${e.message}`);
+          this.log.warning(`cannot drop ${user} yet: ${e.message}`);
         }
       }
       for (const job of jobs) {
         try {
           await this.answer(admin, job, { endpoint, version: version ?? "" });
-          records[String(job.relation.id)] = job.key;
+          records[job.record] = job.key;
         } catch (e) {
           if (!(e instanceof SqlError)) throw e;
           this.log.warning(`${job.relation}: ${e.message}`);
@@ -350,8 +360,11 @@ export class PostgresqlK8sCharm extends CharmBase {
       return undefined;
     }
     if (at.cluster === undefined || at.version === undefined) return "waiting";
+    const { requestId } = r.request;
     return {
       relation: r.relation,
+      ...(requestId !== undefined ? { requestId } : {}),
+      record: requestKey(r.relation.id, requestId),
       database: r.request.database,
       roles,
       key: provisionKey({
@@ -370,12 +383,13 @@ export class PostgresqlK8sCharm extends CharmBase {
     job: Job,
     at: { endpoint: string; version: string },
   ): Promise<void> {
-    const user = relationUser(job.relation.id);
-    const password = this.publishedPassword(job.relation) ?? generatePassword();
+    const user = relationUser(job.relation.id, job.requestId);
+    const password = this.publishedPassword(job.relation, job.requestId) ?? generatePassword();
     await admin.ensureUser(user, password, job.roles);
     await admin.ensureDatabase(job.database, user);
     const uri = `postgresql://${user}:${password}@${at.endpoint}/${job.database}`;
     this.db.publish(job.relation, {
+      ...(job.requestId !== undefined ? { requestId: job.requestId } : {}),
       database: job.database,
       username: user,
       password,
@@ -409,4 +423,18 @@ export class PostgresqlK8sCharm extends CharmBase {
     for (const s of statuses) event.addStatus(s);
     if (statuses.length === 0) event.addStatus(new WaitingStatus("waiting"));
   }
+}
+
+/**
+ * Whether what was provisioned under `key` has no request any more: its relation is gone, or (v1)
+ * its relation no longer lists that request. A v1 relation whose requests cannot all be read
+ * keeps its users.
+ */
+function isGone(key: string, requests: readonly RequestState[]): boolean {
+  const { relationId, requestId } = parseRequestKey(key);
+  const mine = requests.filter((r) => r.relation.id === relationId);
+  if (mine.length === 0) return true;
+  if (requestId === undefined) return false;
+  if (mine.some((r) => r.state === "invalid")) return false;
+  return !mine.some((r) => r.state === "requested" && r.request.requestId === requestId);
 }

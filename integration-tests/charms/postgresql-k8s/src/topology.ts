@@ -86,14 +86,42 @@ export function choosePrimary(
 }
 
 /**
- * Per relation id, the key of what was last provisioned and published for it.
+ * Per request (`<relation id>` for a v0 requirer, `<relation id>/<request-id>` for each request of
+ * a v1 requirer, see {@link requestKey}), the key of what was last provisioned and published.
  *
  * @example
  * ```ts
- * const done: Provisioned = { "7": "pg/0#ab12|pg-0…:5432|jimm||18.4" };
+ * const done: Provisioned = { "7": "pg/0#ab12|pg-0…:5432|jimm||18.4", "8/9d6806fc04c3f55d": "…" };
  * ```
  */
 export type Provisioned = Record<string, string>;
+
+/**
+ * The {@link Provisioned} key of a request: the relation id (v0), or `<id>/<request-id>` (v1).
+ *
+ * @example
+ * ```ts
+ * requestKey(7); // "7"
+ * requestKey(8, "9d6806fc04c3f55d"); // "8/9d6806fc04c3f55d"
+ * ```
+ */
+export function requestKey(relationId: number, requestId?: string): string {
+  return requestId === undefined ? String(relationId) : `${relationId}/${requestId}`;
+}
+
+/**
+ * The relation id and request-id (v1 only) of a {@link Provisioned} key.
+ *
+ * @example
+ * ```ts
+ * parseRequestKey("8/9d6806fc04c3f55d"); // { relationId: 8, requestId: "9d6806fc04c3f55d" }
+ * ```
+ */
+export function parseRequestKey(key: string): { relationId: number; requestId?: string } {
+  const at = key.indexOf("/");
+  if (at < 0) return { relationId: Number(key) };
+  return { relationId: Number(key.slice(0, at)), requestId: key.slice(at + 1) };
+}
 
 /**
  * Reads the peer bag's record; anything malformed counts as nothing provisioned.
@@ -136,15 +164,19 @@ export function provisionKey(p: {
 }
 
 /**
- * The login role of a relation, as postgresql-k8s names it.
+ * The login role of a relation, as postgresql-k8s names it (v0), or of one request of a v1
+ * requirer (a user per request).
  *
  * @example
  * ```ts
  * relationUser(7); // "relation_id_7"
+ * relationUser(8, "9d6806fc04c3f55d"); // "relation_id_8_9d6806fc04c3f55d"
  * ```
  */
-export function relationUser(relationId: number): string {
-  return `relation_id_${relationId}`;
+export function relationUser(relationId: number, requestId?: string): string {
+  return requestId === undefined
+    ? `relation_id_${relationId}`
+    : `relation_id_${relationId}_${requestId}`;
 }
 
 /**

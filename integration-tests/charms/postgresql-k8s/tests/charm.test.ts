@@ -1,7 +1,7 @@
 // Unit tests of the postgresql-k8s stand-in with lib/testing: the real framework, Juju's hook
 // tools emulated, an in-memory Pebble, and a fake SQL administrator in place of the server.
 import { describe, expect, it } from "vitest";
-import { renderRequest } from "../../../../lib/interfaces/postgresql-client/index.js";
+import { renderRequest, requestIdFor } from "../../../../lib/interfaces/postgresql-client/index.js";
 import {
   ActionFailed,
   Context,
@@ -607,5 +607,67 @@ describe("postgresql-k8s stand-in: database relations", () => {
     expect(admin.calls).toEqual([]);
     expect(out.relations.find((r) => r.id === db.id)!.localAppData).toEqual({});
     expect(out.unitStatus).toEqual({ status: "active", message: "Primary" });
+  });
+
+  it("answers a v1 requirer with a user and database per request, and drops a withdrawn request's user", async () => {
+    const admin = new FakeAdmin();
+    const ctx = contextFor(admin);
+    const entry = (resource: string, salt: string): string =>
+      JSON.stringify({ resource, "request-id": requestIdFor(resource, salt), salt });
+    const [rid1, rid2] = [requestIdFor("app", "s1"), requestIdFor("audit", "s2")];
+    const v1 = (...entries: string[]) => ({ version: "v1", requests: `[${entries.join(", ")}]` });
+    const db = relation({
+      endpoint: "database",
+      remoteAppName: "py-app",
+      remoteAppData: v1(entry("app", "s1"), entry("audit", "s2")),
+    });
+    const out = await ctx.run(ctx.on.relationChanged(db), serving([db]));
+    const [u1, u2] = [`relation_id_${db.id}_${rid1}`, `relation_id_${db.id}_${rid2}`];
+    expect(admin.calls).toEqual([
+      `ensureUser ${u1}`,
+      `ensureDatabase app ${u1}`,
+      `ensureUser ${u2}`,
+      `ensureDatabase audit ${u2}`,
+      "close",
+    ]);
+    const bag = out.relations.find((r) => r.id === db.id)!.localAppData;
+    expect(Object.keys(bag).sort()).toEqual(["data", "requests", "version"]);
+    const responses = JSON.parse(bag.requests!) as Record<string, unknown>[];
+    expect(responses.map((r) => [r["request-id"], r.resource, r.endpoints])).toEqual([
+      [rid1, "app", `${HOST}:5432`],
+      [rid2, "audit", `${HOST}:5432`],
+    ]);
+    const user1 = out.secrets.find((s) => s.label === `database.${db.id}.${rid1}.user.secret`)!;
+    const password1 = admin.passwords.get(u1)!;
+    expect(user1.latestContent).toMatchObject({ username: u1, password: password1 });
+    expect(responses[0]!["secret-user"]).toBe(user1.id);
+    const peerBag = out.relations.find((r) => r.endpoint === "database-peers")!.localAppData;
+    expect(Object.keys(JSON.parse(peerBag.provisioned!) as object)).toEqual([
+      `${db.id}/${rid1}`,
+      `${db.id}/${rid2}`,
+    ]);
+    expect(leaks(out, ctx, [password1, admin.passwords.get(u2)!, OPERATOR_PASSWORD])).toEqual([]);
+
+    // The requirer withdraws "audit": its user goes; "app" keeps its user and password.
+    const admin2 = new FakeAdmin();
+    const ctx2 = contextFor(admin2);
+    const fewer = { ...db, remoteAppData: v1(entry("app", "s1")) };
+    const after = await ctx2.run(ctx2.on.relationChanged(fewer), {
+      ...out,
+      relations: out.relations.map((r) => (r.id === db.id ? { ...fewer, localAppData: bag } : r)),
+    });
+    expect(admin2.calls).toEqual([`dropUser ${u2}`, "close"]);
+    const peerAfter = after.relations.find((r) => r.endpoint === "database-peers")!.localAppData;
+    expect(Object.keys(JSON.parse(peerAfter.provisioned!) as object)).toEqual([`${db.id}/${rid1}`]);
+
+    // The relation goes: the remaining user goes, and every secret of the relation.
+    const admin3 = new FakeAdmin();
+    const ctx3 = contextFor(admin3);
+    const broken = await ctx3.run(
+      ctx3.on.relationBroken(after.relations.find((r) => r.id === db.id)!),
+      after,
+    );
+    expect(admin3.calls).toEqual([`dropUser ${u1}`, "close"]);
+    expect(broken.secrets.filter((s) => s.label?.startsWith(`database.${db.id}.`))).toEqual([]);
   });
 });
