@@ -26,6 +26,7 @@ import type { CloudSpecData, ConfigValue } from "../jujuc/context.js";
 import { startHookToolServer } from "../jujuc/server.js";
 import { ensureJujucShim } from "../jujuc/tools-dir.js";
 import type { CharmMeta } from "../ops/metadata.js";
+import { SimError } from "./errors.js";
 import { IdSource } from "./model/ids.js";
 import { loadState } from "./model/persist.js";
 import type { ControllerState, ModelType, StatusHistoryEntry } from "./model/types.js";
@@ -609,6 +610,24 @@ export class Controller {
     options: { retry?: boolean } = {},
   ): Promise<void> {
     return actions.resolve(this.ops, modelName, unitName, options);
+  }
+
+  /**
+   * Moves the controller's clock forward by `ms`, for tests: what falls due in that span
+   * (secret rotation and expiry, update-status, hook retries) runs as if the time had passed.
+   * Durations a charm gives (`secret-add --expire 1h`) count from the machine's clock.
+   *
+   * @example
+   * ```ts
+   * c.advanceClock(60 * 60 * 1000); // an hourly secret rotation falls due
+   * await c.settle();
+   * ```
+   */
+  advanceClock(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new SimError("invalid", `clock advance must be a duration >= 0 ms, got ${ms}`);
+    }
+    this.runtime.advanceClock(ms);
   }
 
   // ---- queries -----------------------------------------------------------------------------

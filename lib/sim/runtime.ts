@@ -107,6 +107,8 @@ export interface UnitErrorReport {
 const MAX_HOOK_RECORDS = 100_000;
 const RETRY_BASE_MS = 5000;
 const RETRY_MAX_MS = 5 * 60 * 1000;
+/** Juju's `RotateRetryDelay` and `ExpireRetryDelay`. */
+const SECRET_RETRY_MS = 5 * 60 * 1000;
 
 /**
  * The engine (see the module documentation).
@@ -130,6 +132,8 @@ export class Runtime implements SchedulerHost, RunnerHost {
   private readonly workloadUnsubscribe: (() => void) | undefined;
   private seq = 0;
   private closed = false;
+  /** How far the controller's clock is ahead of the machine's ({@link advanceClock}). */
+  private clockOffsetMs = 0;
 
   constructor(
     readonly state: ControllerState,
@@ -145,6 +149,21 @@ export class Runtime implements SchedulerHost, RunnerHost {
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
     });
     this.workloadUnsubscribe = workloads?.subscribe((e) => this.onWorkloadEvent(e));
+  }
+
+  /**
+   * The controller's clock (ms since the epoch): the machine's, plus what
+   * {@link advanceClock} added. Everything timed by the controller reads it: secret rotation
+   * and expiry, update-status, hook retries, the times it records.
+   */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Moves the controller's clock forward by `ms`; what falls due runs at once. */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+    this.scheduler.kick();
   }
 
   get jujuVersion(): string {
@@ -334,7 +353,9 @@ export class Runtime implements SchedulerHost, RunnerHost {
       }
       for (const secret of Object.values(model.secrets)) {
         consider(secret.rotateAt);
-        if (secret.expire !== undefined) consider(Date.parse(secret.expire));
+        for (const [rev, due] of Object.entries(secret.expiries ?? {})) {
+          if (secret.revisions[rev] !== undefined) consider(due);
+        }
       }
     }
     return at;
@@ -345,7 +366,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
     const model = this.state.models[ref.model];
     const unit = model?.units[ref.unit];
     if (model === undefined || unit === undefined || this.closed) return;
-    const startedAt = Date.now();
+    const startedAt = this.now();
     const clock = performance.now();
     const run: HookRun = {
       model: ref.model,
@@ -376,6 +397,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
       action.status = "running";
       action.started = startedAt;
     }
+    if (info.kind === "secret-expired") this.requeueExpiry(info, startedAt);
     let exitCode = 1;
     let processMs = 0;
     let toolCalls = 0;
@@ -391,7 +413,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
       if (exitCode === 0) {
         const result = commitHookContext(this.state, run, execution.before, execution.after, {
           meta: this.meta(ref.model, unit.app),
-          now: Date.now(),
+          now: this.now(),
           storageLocation: (m, u, id) => this.storageLocation(m, u, id),
         });
         await this.hookDone(run);
@@ -411,7 +433,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
       }
     } catch (e) {
       this.log({
-        time: Date.now(),
+        time: this.now(),
         model: ref.model,
         unit: ref.unit,
         logger: `juju.worker.uniter`,
@@ -465,7 +487,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
   async hookDone(run: HookRun): Promise<void> {
     const model = mustModel(this.state, run.model);
     const unit = mustUnit(model, run.unit);
-    markDone(this.state, run, Date.now());
+    markDone(this.state, run, this.now());
     const info = run.info;
     if (info.kind === "start" && unit.workloadStatus.message === "installing charm software") {
       // Juju moves a unit whose charm set no status from maintenance to unknown.
@@ -480,7 +502,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
   }
 
   private failHook(unit: UnitState, info: HookInfo, attempt: number, stderr: string): void {
-    const now = Date.now();
+    const now = this.now();
     const delay =
       Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS) * this.options.timeScale;
     unit.error = {
@@ -515,7 +537,7 @@ export class Runtime implements SchedulerHost, RunnerHost {
     action.stdout = outcome.stdout;
     action.stderr = outcome.stderr;
     action.returnCode = outcome.exitCode;
-    action.completed = Date.now();
+    action.completed = this.now();
     if (outcome.missing) {
       action.status = "failed";
       action.message = `action not implemented on unit ${JSON.stringify(unit)}`;
@@ -543,17 +565,30 @@ export class Runtime implements SchedulerHost, RunnerHost {
     });
   }
 
+  /**
+   * Juju queues an expired revision again 5 minutes after handing it to the unit (its
+   * `ExpireRetryDelay`), whatever the hook does, and runs `secret-expired` again then unless
+   * the revision is gone.
+   */
+  private requeueExpiry(info: HookInfo, now: number): void {
+    if (info.kind !== "secret-expired" || info.revision === undefined) return;
+    const expiries = this.state.models[info.model]?.secrets[info.xid]?.expiries;
+    if (expiries?.[String(info.revision)] === undefined) return;
+    expiries[String(info.revision)] = now + SECRET_RETRY_MS * this.options.timeScale;
+  }
+
   private afterRotate(run: HookRun, newRevisions: string[]): void {
     if (run.info.kind !== "secret-rotate") return;
     const secret = this.state.models[run.info.model]?.secrets[run.info.xid];
     if (secret === undefined) return;
     const period = secret.rotate !== undefined ? rotationDelayMs(secret.rotate) : undefined;
     if (period === undefined) delete secret.rotateAt;
-    // Juju repeats secret-rotate until the owner makes a new revision.
+    // Juju repeats secret-rotate 5 minutes later (its RotateRetryDelay) until the owner makes a
+    // new revision.
     else
       secret.rotateAt =
-        Date.now() +
-        (newRevisions.includes(secret.xid) ? period : RETRY_MAX_MS * this.options.timeScale);
+        this.now() +
+        (newRevisions.includes(secret.xid) ? period : SECRET_RETRY_MS * this.options.timeScale);
   }
 
   // ---- units -------------------------------------------------------------------------------

@@ -295,8 +295,13 @@ export interface SecretState {
   consumers: Record<UnitKey, { trackedRevision: number; label?: string }>;
   /** Revisions the owner was told to remove (secret-remove), so it is told once. */
   removeNotified: number[];
-  /** Revisions the owner was told expired. */
-  expiredNotified: number[];
+  /**
+   * When `secret-expired` is next due for each revision that has an expiry (ms since the epoch,
+   * on the controller's clock): the revision's expiry time, then again every 5 minutes (Juju's
+   * `ExpireRetryDelay`, scaled by the controller's `timeScale`) until the owner removes that
+   * revision. `expire` above is the latest revision's expiry.
+   */
+  expiries?: Record<string, number>;
   /** When the next secret-rotate is due (ms since the epoch). */
   rotateAt?: number;
 }

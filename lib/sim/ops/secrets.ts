@@ -74,7 +74,6 @@ export async function addSecret(
       grants: [],
       consumers: {},
       removeNotified: [],
-      expiredNotified: [],
     };
     return `secret:${xid}`;
   });

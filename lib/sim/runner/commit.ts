@@ -127,11 +127,10 @@ function newSecret(
     grants: data.grants.map((g) => ({ ...g })),
     consumers: {},
     removeNotified: [],
-    expiredNotified: [],
   };
   if (data.label !== undefined) secret.label = data.label;
   if (data.description !== undefined) secret.description = data.description;
-  if (data.expire !== undefined) secret.expire = data.expire;
+  if (data.expire !== undefined) setExpiry(secret, data.latestRevision, data.expire);
   if (data.rotate !== undefined) {
     secret.rotate = data.rotate;
     const delay = rotationDelayMs(data.rotate);
@@ -139,6 +138,14 @@ function newSecret(
   }
   model.secrets[xid] = secret;
   return secret;
+}
+
+/** Gives a revision its expiry (`expire` is the latest revision's, as secret-info-get shows). */
+function setExpiry(secret: SecretState, revision: number, expire: string): void {
+  const at = Date.parse(expire);
+  if (Number.isNaN(at)) return;
+  secret.expire = expire;
+  (secret.expiries ??= {})[String(revision)] = at;
 }
 
 function commitSecrets(
@@ -168,10 +175,12 @@ function commitSecrets(
     const { model: secretModel, secret } = found;
     const role = secretRole(state, secretModel, secret, run.model, unit);
     if (role === "manager") {
-      for (const field of ["label", "description", "expire"] as const) {
+      for (const field of ["label", "description"] as const) {
         const value = data[field];
         if (value !== undefined) secret[field] = value;
       }
+      const previous = before.secrets.find((s) => secretXid(s.id) === xid);
+      const expireSet = data.expire !== undefined && data.expire !== previous?.expire;
       if (data.rotate !== undefined && data.rotate !== secret.rotate) {
         secret.rotate = data.rotate;
         const delay = rotationDelayMs(data.rotate);
@@ -184,7 +193,12 @@ function commitSecrets(
           newRevisions.push(xid);
         }
       }
+      const newRevision = data.latestRevision > secret.latestRevision;
       secret.latestRevision = Math.max(secret.latestRevision, data.latestRevision);
+      // Juju keeps an expiry per revision: `--expire` applies to the latest revision (the new
+      // one when the same call makes one), and a new revision made without it has none.
+      if (expireSet) setExpiry(secret, secret.latestRevision, data.expire ?? "");
+      else if (newRevision) delete secret.expire;
       secret.grants = data.grants.map((g) => ({ ...g }));
     }
     const consumer = data.consumers[unit.name];
@@ -196,6 +210,7 @@ function commitSecrets(
     if (found === undefined) continue;
     if (secretRole(state, found.model, found.secret, run.model, unit) !== "manager") continue;
     delete found.secret.revisions[entry.slice(slash + 1)];
+    if (found.secret.expiries !== undefined) delete found.secret.expiries[entry.slice(slash + 1)];
   }
   const remaining = new Set(after.secrets.map((s) => secretXid(s.id)));
   for (const data of before.secrets) {

@@ -1,7 +1,8 @@
 // Secrets across applications: the provider's leader creates an application secret, grants it
 // over the relation and publishes its id; consumers read it (tracking revision 1); a new
 // revision sends secret-changed to the consumers, which refresh; revision 1, tracked by no
-// one any more, sends secret-remove to the owner, which removes it.
+// one any more, sends secret-remove to the owner, which removes it. Expiry and rotation follow
+// the controller's clock, moved forward with advanceClock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestCharm, hooksOf, lastSeq, tempDir, withController } from "./helpers.js";
 
@@ -14,6 +15,8 @@ beforeAll(async () => {
   relay = await buildTestCharm("relay", tmp);
 });
 afterAll(() => cleanup?.());
+
+const MINUTE = 60_000;
 
 describe("secrets across applications", () => {
   it("grant, consumer tracking, secret-changed after a new revision, secret-remove to the owner", async () => {
@@ -112,23 +115,112 @@ describe("secrets across applications", () => {
     });
   }, 120_000);
 
-  it("secret-expired goes to the owner's leader, with the revision, once the expiry passes", async () => {
-    await withController({ deterministic: { seed: 23 } }, async (c) => {
+  it("secret-expired goes to the owner's leader at the expiry, again every 5 minutes until the revision is removed", async () => {
+    // timeScale 1: the 5-minute repeat is real time, so only advanceClock makes anything due.
+    await withController({ deterministic: { seed: 23 }, timeScale: 1 }, async (c) => {
       await c.addModel("m");
       await c.deploy("m", { charmDir: relay, scale: 2 });
       expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
       const mark = lastSeq(c);
-      const created = await c.runAction("m", "relay/0", "expiring-secret", { expire: "1s" });
+      const created = await c.runAction("m", "relay/0", "expiring-secret", { expire: "1h" });
       expect(created.status).toBe("completed");
-      await new Promise((r) => setTimeout(r, 1500));
-      expect((await c.settle({ timeoutMs: 30_000 })).errors).toEqual([]);
+      const xid =
+        String(created.results["id"] ?? "")
+          .split("/")
+          .pop() ?? "";
+      const advance = async (ms: number): Promise<void> => {
+        c.advanceClock(ms);
+        expect(await c.settle({ timeoutMs: 30_000 })).toMatchObject({ idle: true, errors: [] });
+      };
+      await advance(59 * MINUTE);
+      expect(hooksOf(c, "m", "relay/0", mark)).toEqual(["action:expiring-secret"]);
+
+      await advance(MINUTE + 1000);
       expect(hooksOf(c, "m", "relay/0", mark)).toEqual([
         "action:expiring-secret",
         "secret-expired",
       ]);
       expect(hooksOf(c, "m", "relay/1", mark)).toEqual([]);
-      const log = c.unitLog("m", "relay/0").map((l) => l.message);
-      expect(log).toContain("secret expiring revision 1 expired");
+      const expiredLines = (): string[] =>
+        c
+          .unitLog("m", "relay/0")
+          .map((l) => l.message)
+          .filter((m) => m.includes("expired"));
+      expect(expiredLines()).toEqual(["secret expiring revision 1 expired"]);
+
+      // The charm left revision 1 in place: Juju runs secret-expired again 5 minutes later.
+      await advance(4 * MINUTE);
+      expect(hooksOf(c, "m", "relay/0", mark)).toHaveLength(2);
+      await advance(MINUTE + 1000);
+      expect(hooksOf(c, "m", "relay/0", mark).slice(2)).toEqual(["secret-expired"]);
+      expect(expiredLines()).toHaveLength(2);
+
+      // Now it makes a new revision (which has no expiry); revision 1, tracked by no one, gets
+      // secret-remove and the charm removes it: no more secret-expired.
+      await c.config("m", "relay", { "renew-secrets": true });
+      await advance(0);
+      const renew = lastSeq(c);
+      await advance(5 * MINUTE + 1000);
+      expect(hooksOf(c, "m", "relay/0", renew)).toEqual(["secret-expired", "secret-remove"]);
+      const secret = c.state.models["m"]!.secrets[xid]!;
+      expect(secret.latestRevision).toBe(2);
+      expect(Object.keys(secret.revisions)).toEqual(["2"]);
+      expect(secret.expiries).toEqual({});
+      expect(secret.expire).toBeUndefined();
+      await advance(2 * 60 * MINUTE);
+      expect(hooksOf(c, "m", "relay/0", renew)).toHaveLength(2);
+      expect(hooksOf(c, "m", "relay/1", mark)).toEqual(["config-changed"]);
     });
-  }, 60_000);
+  }, 90_000);
+
+  it("secret-rotate goes to the owner's leader at the policy's time, again 5 minutes later until a new revision", async () => {
+    await withController({ deterministic: { seed: 24 }, timeScale: 1 }, async (c) => {
+      await c.addModel("m");
+      await c.deploy("m", { charmDir: relay, scale: 2 });
+      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
+      const mark = lastSeq(c);
+      const created = await c.runAction("m", "relay/0", "rotating-secret", { rotate: "hourly" });
+      expect(created.status).toBe("completed");
+      const xid =
+        String(created.results["id"] ?? "")
+          .split("/")
+          .pop() ?? "";
+      const advance = async (ms: number): Promise<void> => {
+        c.advanceClock(ms);
+        expect(await c.settle({ timeoutMs: 30_000 })).toMatchObject({ idle: true, errors: [] });
+      };
+      const rotates = (): number =>
+        hooksOf(c, "m", "relay/0", mark).filter((h) => h === "secret-rotate").length;
+
+      await advance(59 * MINUTE);
+      expect(rotates()).toBe(0);
+      await advance(MINUTE + 1000);
+      expect(hooksOf(c, "m", "relay/0", mark)).toEqual(["action:rotating-secret", "secret-rotate"]);
+      expect(hooksOf(c, "m", "relay/1", mark)).toEqual([]);
+      expect(c.unitLog("m", "relay/0").map((l) => l.message)).toContain(
+        "secret rotating is due to rotate",
+      );
+
+      // No new revision: Juju runs secret-rotate again after 5 minutes, not after the hour.
+      await advance(4 * MINUTE);
+      expect(rotates()).toBe(1);
+      await advance(MINUTE + 1000);
+      expect(rotates()).toBe(2);
+
+      // With a new revision the next rotation is the policy's hour later; revision 1 is removed.
+      await c.config("m", "relay", { "renew-secrets": true });
+      await advance(0);
+      const renew = lastSeq(c);
+      await advance(5 * MINUTE + 1000);
+      expect(hooksOf(c, "m", "relay/0", renew)).toEqual(["secret-rotate", "secret-remove"]);
+      const secret = c.state.models["m"]!.secrets[xid]!;
+      expect(secret.latestRevision).toBe(2);
+      expect(secret.revisions["2"]).toEqual({ token: "rotating-2" });
+      await advance(30 * MINUTE);
+      expect(rotates()).toBe(3);
+      await advance(30 * MINUTE + 1000);
+      expect(rotates()).toBe(4);
+      expect(hooksOf(c, "m", "relay/1", mark)).toEqual(["config-changed"]);
+    });
+  }, 90_000);
 });

@@ -132,15 +132,18 @@ export function markDone(state: ControllerState, run: HookRun, now: number): voi
     case "secret-changed":
       agent.secretsSeen[info.xid] = observed.consumedLatest[info.xid] ?? info.revision ?? 0;
       break;
-    case "secret-remove":
-    case "secret-expired": {
+    case "secret-remove": {
       const secret = state.models[info.model]?.secrets[info.xid];
       if (secret !== undefined && info.revision !== undefined) {
-        const list = info.kind === "secret-remove" ? secret.removeNotified : secret.expiredNotified;
-        if (!list.includes(info.revision)) list.push(info.revision);
+        if (!secret.removeNotified.includes(info.revision))
+          secret.removeNotified.push(info.revision);
       }
       break;
     }
+    case "secret-expired":
+      // Juju runs it again later while the revision exists: the runtime moved its due time on
+      // when the hook started.
+      break;
     case "storage-attached":
       if (!agent.storageAttached.includes(info.storageId))
         agent.storageAttached.push(info.storageId);

@@ -81,16 +81,9 @@ function secretHooks(
       if (secret.rotateAt !== undefined && now >= secret.rotateAt) {
         rotate.push({ kind: "secret-rotate", ...base, ...label });
       }
-      const expiry = secret.expire !== undefined ? Date.parse(secret.expire) : NaN;
-      if (!Number.isNaN(expiry) && now >= expiry) {
-        if (!secret.expiredNotified.includes(secret.latestRevision)) {
-          expired.push({
-            kind: "secret-expired",
-            ...base,
-            ...label,
-            revision: secret.latestRevision,
-          });
-        }
+      for (const [rev, due] of Object.entries(secret.expiries ?? {})) {
+        if (secret.revisions[rev] === undefined || now < due) continue;
+        expired.push({ kind: "secret-expired", ...base, ...label, revision: Number(rev) });
       }
       // A revision is in use while any consumer tracks it, the owner's units included (Juju
       // >= 3.1.7/3.3.1 records the owner's reads as a consumer).

@@ -31,6 +31,8 @@ export interface SchedulerHost {
   run(ref: UnitRef, info: HookInfo): Promise<void>;
   /** The earliest time something becomes due (a retry, update-status, a rotation), if any. */
   wakeAt(now: number): number | undefined;
+  /** The controller's clock (ms since the epoch), which tests may move forward. */
+  now(): number;
 }
 
 /** Options of the {@link Scheduler}. */
@@ -104,7 +106,7 @@ export class Scheduler {
 
   private pump(): void {
     if (this.closed) return;
-    const now = Date.now();
+    const now = this.host.now();
     if (this.paused > 0) return;
     const candidates: { ref: UnitRef; hook: HookInfo }[] = [];
     for (const ref of this.host.units()) {

@@ -11,6 +11,8 @@ import {
   type SecretChangedEvent,
   type SecretExpiredEvent,
   type SecretRemoveEvent,
+  type SecretRotate,
+  type SecretRotateEvent,
   SecretNotFoundError,
 } from "../../../../ops/index.js";
 
@@ -49,9 +51,23 @@ export class RelayCharm extends CharmBase {
       );
       e.setResults({ id: secret.id ?? "" });
     });
-    this.observe(this.on.secretExpired, (e: SecretExpiredEvent) =>
-      this.log.info(`secret ${e.secret.label ?? "?"} revision ${e.revision ?? "?"} expired`),
-    );
+    this.observe(this.on.action("rotating-secret"), (e: ActionEvent) => {
+      const secret = this.app.addSecret(
+        { token: "rotating-1" },
+        { label: "rotating", rotate: String(e.params.rotate) as SecretRotate },
+      );
+      e.setResults({ id: secret.id ?? "" });
+    });
+    this.observe(this.on.secretExpired, (e: SecretExpiredEvent) => {
+      this.log.info(`secret ${e.secret.label ?? "?"} revision ${e.revision ?? "?"} expired`);
+      if (this.config.boolean("renew-secrets")) e.secret.setContent({ token: "renewed" });
+    });
+    this.observe(this.on.secretRotate, (e: SecretRotateEvent) => {
+      this.log.info(`secret ${e.secret.label ?? "?"} is due to rotate`);
+      if (!this.config.boolean("renew-secrets")) return;
+      const token = e.secret.peekContent().token ?? "rotating-1";
+      e.secret.setContent({ token: `rotating-${Number(token.split("-")[1] ?? 1) + 1}` });
+    });
     this.observe(this.on.collectUnitStatus, (e: CollectStatusEvent) =>
       e.addStatus(new ActiveStatus("ready")),
     );
