@@ -317,12 +317,13 @@ export class Controller {
   }
 
   /**
-   * Removes particular units (`juju remove-unit`). Juju allows this on machine models only;
-   * the local model allows it on both, to take a chosen unit (such as the leader) away.
+   * Removes particular units (`juju remove-unit`) of a machine model. Kubernetes models refuse,
+   * as Juju does: scale the application down instead (`scale`), which removes the
+   * highest-numbered units.
    *
    * @example
    * ```ts
-   * await c.removeUnit("jaas", "openfga/0", "openfga/1");
+   * await c.removeUnit("vms", "postgresql/0", "postgresql/1");
    * ```
    */
   async removeUnit(modelName: string, ...units: string[]): Promise<void> {

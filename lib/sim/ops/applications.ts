@@ -218,12 +218,13 @@ export async function scale(
 }
 
 /**
- * Removes particular units (`juju remove-unit`). Juju allows this on machine models only;
- * the local model allows it on both, to take a chosen unit (such as the leader) away.
+ * Removes particular units (`juju remove-unit`) of a machine model. A Kubernetes model refuses,
+ * as Juju does: its units are pods of a StatefulSet, removed highest-numbered first by
+ * scaling the application down.
  *
  * @example
  * ```ts
- * await removeUnit(ctx, "jaas", "openfga/0", "openfga/1");
+ * await removeUnit(ctx, "vms", "postgresql/0", "postgresql/1");
  * ```
  */
 export async function removeUnit(
@@ -237,6 +238,15 @@ export async function removeUnit(
     const unit = mustUnit(model, name);
     if (unit.life !== "alive")
       throw new SimError("state", `unit ${goQuote(name)} is already being removed`);
+  }
+  if (model.type === "kubernetes") {
+    const app = mustUnit(model, units[0] ?? "").app;
+    const alive = unitsOf(model, app).filter((u) => u.life === "alive").length;
+    const named = units.filter((u) => mustUnit(model, u).app === app).length;
+    throw new SimError(
+      "unsupported",
+      `k8s models do not support removing named units; scale the application down instead (scale-application ${app} ${alive - named})`,
+    );
   }
   await ctx.hold(async () => {
     for (const name of units) {

@@ -205,6 +205,11 @@ describe("other operations refuse", () => {
     await refused(() => c.scale("m", "zzz", 2), 'application "zzz" not found');
     await refused(() => c.removeUnit("m", "a/7"), 'unit "a/7" not found');
     await refused(
+      () => c.removeUnit("m", "a/0"),
+      "k8s models do not support removing named units; scale the application down instead (scale-application a 0)",
+      "unsupported",
+    );
+    await refused(
       () => c.removeRelation("m", "a:sink", "c:source"),
       'relation "a:sink c:source" not found',
     );
