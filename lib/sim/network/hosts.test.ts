@@ -8,6 +8,7 @@ import {
   rotatedFor,
 } from "./hosts.js";
 import type { NamespaceEntry } from "./hosts.js";
+import { CHARM_SERVICES } from "./names.js";
 
 const pod = (address: string, app: string, unit: number, model = "jaas"): NamespaceEntry => ({
   namespace: `ns-${model}-${app}-${unit}`,
@@ -94,6 +95,29 @@ describe("renderHosts", () => {
     // Another client starts elsewhere.
     const fromFga1 = renderHosts({ self: fga1, all }); // 184157955 % 3 = 0
     expect(lookup(fromFga1, "openfga.jaas.svc.cluster.local")[0]).toBe("10.250.7.2");
+  });
+
+  it("lists the Services a charm makes itself: <app>-primary on the leader, <app>-replicas on all", () => {
+    const services = CHARM_SERVICES["postgresql-k8s"];
+    const pg = (address: string, unit: number): NamespaceEntry => ({
+      ...pod(address, "pg", unit),
+      units: [{ app: "pg", unit, ...(services !== undefined ? { services } : {}) }],
+    });
+    // Unit 0 is gone: unit 1, the lowest-numbered left, is the leader.
+    const members = [pg("10.250.7.9", 2), pg("10.250.7.8", 1)];
+    const text = renderHosts({ self: jimm, all: [...all, ...members] });
+    expect(lookup(text, "pg-primary.jaas.svc.cluster.local")).toEqual(["10.250.7.8"]);
+    expect(lookup(text, "pg-primary")).toEqual(["10.250.7.8"]);
+    expect(lookup(text, "pg-replicas.jaas.svc.cluster.local").sort()).toEqual([
+      "10.250.7.8",
+      "10.250.7.9",
+    ]);
+    // Other charms get no such names.
+    expect(lookup(text, "openfga-primary.jaas.svc.cluster.local")).toEqual([]);
+    // From another model: the qualified names only.
+    const far = renderHosts({ self: other, all: [...all, ...members] });
+    expect(lookup(far, "pg-primary.jaas.svc.cluster.local")).toEqual(["10.250.7.8"]);
+    expect(lookup(far, "pg-primary")).toEqual([]);
   });
 
   it("names machines by hostname, and their units only from their own model", () => {

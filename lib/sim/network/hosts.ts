@@ -26,7 +26,13 @@
  */
 
 import { parseIpv4 } from "./cidr.js";
-import { machineNames, podNames, serviceNames } from "./names.js";
+import {
+  type CharmService,
+  machineNames,
+  namesOfServices,
+  podNames,
+  serviceNames,
+} from "./names.js";
 
 /**
  * How a unit is hosted: a Kubernetes pod, or a machine (a VM in a machine model).
@@ -56,8 +62,15 @@ export interface NamespaceEntry {
   readonly kind: UnitKind;
   /** The namespace's address on the bridge. */
   readonly address: string;
-  /** The units inside: exactly one for a pod. */
-  readonly units: readonly { readonly app: string; readonly unit: number }[];
+  /**
+   * The units inside: exactly one for a pod. `services`: the Services the unit's charm makes
+   * itself (see `CHARM_SERVICES`), listed for Kubernetes units.
+   */
+  readonly units: readonly {
+    readonly app: string;
+    readonly unit: number;
+    readonly services?: readonly CharmService[];
+  }[];
   /** The machine number (machine kind only). */
   readonly machine?: number;
 }
@@ -94,16 +107,22 @@ interface Service {
   readonly model: string;
   readonly app: string;
   readonly addresses: readonly string[];
+  /** The Services its charm makes itself. */
+  readonly extra: readonly CharmService[];
 }
 
 function services(all: readonly NamespaceEntry[]): Service[] {
-  const byApp = new Map<string, { model: string; app: string; units: [number, string][] }>();
+  const byApp = new Map<
+    string,
+    { model: string; app: string; units: [number, string][]; extra: readonly CharmService[] }
+  >();
   for (const entry of all) {
     if (entry.kind !== "kubernetes") continue;
     for (const u of entry.units) {
       const key = `${entry.model}/${u.app}`;
-      const svc = byApp.get(key) ?? { model: entry.model, app: u.app, units: [] };
+      const svc = byApp.get(key) ?? { model: entry.model, app: u.app, units: [], extra: [] };
       svc.units.push([u.unit, entry.address]);
+      if (u.services !== undefined && u.services.length > 0) svc.extra = u.services;
       byApp.set(key, svc);
     }
   }
@@ -113,6 +132,7 @@ function services(all: readonly NamespaceEntry[]): Service[] {
       model: s.model,
       app: s.app,
       addresses: s.units.sort((a, b) => a[0] - b[0]).map(([, address]) => address),
+      extra: s.extra,
     }));
 }
 
@@ -176,6 +196,22 @@ export function renderHosts(view: EtcView): string {
     );
     for (const address of rotatedFor(self.address, svc.addresses)) {
       lines.push(`${address}\t${serviceLine}`);
+    }
+    for (const extra of svc.extra) {
+      // The leader is the lowest-numbered unit: the local model makes the first unit leader and,
+      // when the leader goes, the lowest-numbered one left (lib/sim/units/lifecycle.ts).
+      const members =
+        extra.members === "leader"
+          ? svc.addresses.slice(0, 1)
+          : rotatedFor(self.address, svc.addresses);
+      const name = `${svc.app}-${extra.suffix}`;
+      const extraLine = namesOfServices(svc.model, [name], svc.model === self.model).join(" ");
+      lines.push(
+        `# Service ${name} of model ${svc.model}, made by the charm: ${
+          extra.members === "leader" ? "the leader" : "every unit, this namespace's order first"
+        }`,
+      );
+      for (const address of members) lines.push(`${address}\t${extraLine}`);
     }
   }
   return `${lines.join("\n")}\n`;

@@ -51,7 +51,16 @@ export {
 export type { EtcView, NamespaceEntry } from "./hosts.js";
 export { IpCommandError, listLinks, listNamespaces, namespacePids, runIp } from "./ip.js";
 export type { LinkInfo, RunIpOptions } from "./ip.js";
-export { CLUSTER_DOMAIN, machineNames, newPrefix, podNames, serviceNames } from "./names.js";
+export {
+  CHARM_SERVICES,
+  CLUSTER_DOMAIN,
+  machineNames,
+  namesOfServices,
+  newPrefix,
+  podNames,
+  serviceNames,
+} from "./names.js";
+export type { CharmService } from "./names.js";
 export {
   DEFAULT_MACHINE_RANGE,
   DEFAULT_POD_RANGE,

@@ -200,7 +200,25 @@ export function podNames(model: string, app: string, unit: number, local: boolea
  * ```
  */
 export function serviceNames(model: string, app: string, local: boolean): string[] {
-  const services = [app, `${app}-endpoints`];
+  return namesOfServices(model, [app, `${app}-endpoints`], local);
+}
+
+/**
+ * The names of the Services `services` of `model`, fully qualified first, short forms when
+ * `local`.
+ *
+ * @example
+ * ```ts
+ * namesOfServices("jaas", ["postgresql-k8s-primary"], false);
+ * // ["postgresql-k8s-primary.jaas.svc.cluster.local", "postgresql-k8s-primary.jaas.svc",
+ * //  "postgresql-k8s-primary.jaas"]
+ * ```
+ */
+export function namesOfServices(
+  model: string,
+  services: readonly string[],
+  local: boolean,
+): string[] {
   const names = [
     ...services.map((s) => `${s}.${model}.svc.${CLUSTER_DOMAIN}`),
     ...services.map((s) => `${s}.${model}.svc`),
@@ -208,6 +226,38 @@ export function serviceNames(model: string, app: string, local: boolean): string
   ];
   return local ? [...names, ...services] : names;
 }
+
+/**
+ * A Kubernetes Service a charm makes itself (beyond Juju's `<app>` and `<app>-endpoints`),
+ * named `<app>-<suffix>`: `leader` selects the application's leader unit, `all` every unit.
+ *
+ * @example
+ * ```ts
+ * const primary: CharmService = { suffix: "primary", members: "leader" };
+ * ```
+ */
+export interface CharmService {
+  readonly suffix: string;
+  readonly members: "leader" | "all";
+}
+
+/**
+ * The Services charms make themselves, by charm name, which the local model lists in its hosts
+ * files like Juju's own. postgresql-k8s makes `<app>-primary` (following the primary, which the
+ * local stand-in keeps on the leader) and `<app>-replicas` (every unit) and publishes those
+ * names as its endpoints.
+ *
+ * @example
+ * ```ts
+ * CHARM_SERVICES["postgresql-k8s"]; // [{ suffix: "primary", ... }, { suffix: "replicas", ... }]
+ * ```
+ */
+export const CHARM_SERVICES: Readonly<Record<string, readonly CharmService[]>> = {
+  "postgresql-k8s": [
+    { suffix: "primary", members: "leader" },
+    { suffix: "replicas", members: "all" },
+  ],
+};
 
 /**
  * The names of a machine: its hostname `juju-<model>-<machine>` (Juju's is

@@ -49,6 +49,7 @@ import {
   podNames,
   vethName,
 } from "./names.js";
+import type { CharmService } from "./names.js";
 
 export type { UnitKind } from "./hosts.js";
 
@@ -118,6 +119,11 @@ export interface AddUnitOptions {
    * namespace and address.
    */
   machine?: number;
+  /**
+   * Kubernetes units: the Services the unit's charm makes itself (`CHARM_SERVICES` of its
+   * charm), which every namespace's hosts file then lists.
+   */
+  services?: readonly CharmService[];
 }
 
 /**
@@ -162,6 +168,8 @@ export interface UnitNetwork extends UnitRef {
   readonly hostname: string;
   /** Machine models: the machine number. */
   readonly machine?: number;
+  /** The Services its charm makes itself (see {@link AddUnitOptions.services}). */
+  readonly services?: readonly CharmService[];
 }
 
 /**
@@ -620,6 +628,7 @@ export class SimNetwork {
           ? (podNames(o.model, o.app, o.unit, false)[0] as string)
           : `juju-${o.model}-${machine}`,
       ...(machine !== undefined ? { machine } : {}),
+      ...(o.services !== undefined && o.services.length > 0 ? { services: o.services } : {}),
     };
   }
 
@@ -804,7 +813,11 @@ function entry(state: NamespaceState): NamespaceEntry {
     model: state.model,
     kind: state.kind,
     address: state.address,
-    units: [...state.units.values()].map((u) => ({ app: u.app, unit: u.unitNumber })),
+    units: [...state.units.values()].map((u) => ({
+      app: u.app,
+      unit: u.unitNumber,
+      ...(u.services !== undefined ? { services: u.services } : {}),
+    })),
     ...(state.machine !== undefined ? { machine: state.machine } : {}),
   };
 }

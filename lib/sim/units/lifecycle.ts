@@ -14,6 +14,7 @@ import { leaveScopes } from "../model/scope.js";
 import type { UnitState } from "../model/types.js";
 import { newAgentState } from "../model/types.js";
 import { mustApp, mustModel, mustUnit, relationsOfApp, unitsOf } from "../model/view.js";
+import { CHARM_SERVICES } from "../network/names.js";
 import type { Runtime } from "../runtime.js";
 
 /**
@@ -101,18 +102,21 @@ export async function addUnits(
 export async function startPod(rt: Runtime, modelName: string, unitName: string): Promise<void> {
   const model = mustModel(rt.state, modelName);
   const unit = mustUnit(model, unitName);
+  const meta = rt.meta(modelName, unit.app);
   if (rt.network !== undefined) {
+    const kubernetes = model.type === "kubernetes";
+    const services = kubernetes ? CHARM_SERVICES[meta.name] : undefined;
     const net = await rt.network.addUnit({
       model: modelName,
       app: unit.app,
       unit: unit.number,
-      kind: model.type === "kubernetes" ? "kubernetes" : "machine",
+      kind: kubernetes ? "kubernetes" : "machine",
+      ...(services !== undefined ? { services } : {}),
     });
     unit.address = net.address;
   } else if (unit.address === "") {
     unit.address = syntheticAddress(rt);
   }
-  const meta = rt.meta(modelName, unit.app);
   if (rt.workloads !== undefined && meta.containers.size > 0) {
     const app = mustApp(model, unit.app);
     const namespace = rt.namespace(modelName, unitName);
