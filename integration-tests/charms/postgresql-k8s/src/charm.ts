@@ -67,6 +67,7 @@ import {
   provisionKey,
   relationUser,
   requestKey,
+  serviceFqdn,
 } from "./topology.js";
 import { CONTAINER, OPERATOR_USER, PORT, PostgresqlWorkload, WorkloadError } from "./workload.js";
 
@@ -262,8 +263,9 @@ export class PostgresqlK8sCharm extends CharmBase {
       cluster = primaryBag.get(CLUSTER_ID_KEY);
       version = primaryBag.get(VERSION_KEY);
     }
+    // The leader administers the primary by its pod name; clients get the Services' names.
     const host = podFqdn(primary, this.model.name);
-    const endpoint = `${host}:${PORT}`;
+    const endpoint = `${serviceFqdn(this.app.name, "primary", this.model.name)}:${PORT}`;
     const records = parseProvisioned(peers.data(this.app).get(PROVISIONED_KEY));
     const requests = this.db.requests();
     const drops = Object.keys(records).filter((k) => isGone(k, requests));
@@ -317,7 +319,11 @@ export class PostgresqlK8sCharm extends CharmBase {
       }
       for (const job of jobs) {
         try {
-          await this.answer(admin, job, { endpoint, version: version ?? "" });
+          await this.answer(admin, job, {
+            endpoint,
+            readOnlyEndpoint: `${serviceFqdn(this.app.name, "replicas", this.model.name)}:${PORT}`,
+            version: version ?? "",
+          });
           records[job.record] = job.key;
         } catch (e) {
           if (!(e instanceof SqlError)) throw e;
@@ -381,23 +387,25 @@ export class PostgresqlK8sCharm extends CharmBase {
   private async answer(
     admin: PgAdmin,
     job: Job,
-    at: { endpoint: string; version: string },
+    at: { endpoint: string; readOnlyEndpoint: string; version: string },
   ): Promise<void> {
     const user = relationUser(job.relation.id, job.requestId);
     const password = this.publishedPassword(job.relation, job.requestId) ?? generatePassword();
     await admin.ensureUser(user, password, job.roles);
     await admin.ensureDatabase(job.database, user);
     const uri = `postgresql://${user}:${password}@${at.endpoint}/${job.database}`;
+    const readOnlyUri = `postgresql://${user}:${password}@${at.readOnlyEndpoint}/${job.database}`;
     this.db.publish(job.relation, {
       ...(job.requestId !== undefined ? { requestId: job.requestId } : {}),
       database: job.database,
       username: user,
       password,
       endpoints: at.endpoint,
-      // Single primary: the read-only endpoint is the primary, as the real charm without replicas.
-      readOnlyEndpoints: at.endpoint,
+      // As the real charm: the replicas Service (in the local model every unit; standbys serve
+      // nothing, and clients such as libpq go on to the next address).
+      readOnlyEndpoints: at.readOnlyEndpoint,
       uris: uri,
-      readOnlyUris: uri,
+      readOnlyUris: readOnlyUri,
       tls: false,
       version: at.version,
     });

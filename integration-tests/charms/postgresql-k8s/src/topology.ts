@@ -1,15 +1,15 @@
 /**
  * Who serves and under which name: the stand-in runs one primary (recorded by the leader in the
- * peer application bag), and publishes it under the name the model resolves for that unit's pod.
- *
- * The real charm publishes `<app>-primary.<model>.svc.cluster.local`, a Kubernetes Service that
- * follows the primary. The local model has no such Service; it resolves each pod's name,
- * `<app>-<n>.<app>-endpoints.<model>.svc.cluster.local` (a StatefulSet pod behind Juju's
- * headless Service), from every unit. That is the host the stand-in publishes: same shape of
- * value (a cluster DNS name and port), one name per primary.
+ * peer application bag), and publishes, as the real charm does, the Services
+ * `<app>-primary.<model>.svc.cluster.local` (following the primary) and `<app>-replicas...`. The
+ * local model lists those names in every unit's hosts file for this charm (lib/sim/network
+ * `CHARM_SERVICES`): `<app>-primary` on the leader, which is the stand-in's primary (the leader
+ * records itself when there is none), `<app>-replicas` on every unit. The leader itself reaches
+ * the primary's server by the pod name, `<app>-<n>.<app>-endpoints.<model>.svc.cluster.local`.
  *
  * @example
  * ```ts
+ * serviceFqdn("postgresql-k8s", "primary", "jaas"); // "postgresql-k8s-primary.jaas.svc.cluster.local"
  * podFqdn("postgresql-k8s/0", "jaas"); // "postgresql-k8s-0.postgresql-k8s-endpoints.jaas.svc.cluster.local"
  * ```
  */
@@ -53,6 +53,18 @@ export const CLUSTER_ID_KEY = "cluster-id";
  * ```
  */
 export const VERSION_KEY = "version";
+
+/**
+ * The cluster DNS name of one of the Services postgresql-k8s makes: `primary` or `replicas`.
+ *
+ * @example
+ * ```ts
+ * serviceFqdn("db", "replicas", "m"); // "db-replicas.m.svc.cluster.local"
+ * ```
+ */
+export function serviceFqdn(app: string, role: "primary" | "replicas", model: string): string {
+  return `${app}-${role}.${model}.svc.cluster.local`;
+}
 
 /**
  * The cluster DNS name of a unit's pod.

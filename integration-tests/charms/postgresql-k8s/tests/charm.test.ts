@@ -21,7 +21,9 @@ import { BIN_DIR, PGDATA, hbaConf, serverLayer } from "../src/workload.js";
 
 const CHARM_DIR = "integration-tests/charms/postgresql-k8s";
 const OPERATOR_PASSWORD = "Op3ratorPassw0rd";
-const HOST = "postgresql-k8s-0.postgresql-k8s-endpoints.test-model.svc.cluster.local";
+const HOST = "postgresql-k8s-primary.test-model.svc.cluster.local";
+const REPLICAS = "postgresql-k8s-replicas.test-model.svc.cluster.local";
+const POD = "postgresql-k8s-0.postgresql-k8s-endpoints.test-model.svc.cluster.local";
 const ACCOUNT = { uid: 101, gid: 104 };
 
 /** Records what the charm asked of the server. */
@@ -389,7 +391,7 @@ describe("postgresql-k8s stand-in: database relations", () => {
       "version",
     ]);
     expect(bag.endpoints).toBe(`${HOST}:5432`);
-    expect(bag["read-only-endpoints"]).toBe(`${HOST}:5432`);
+    expect(bag["read-only-endpoints"]).toBe(`${REPLICAS}:5432`);
     expect(bag.version).toBe("18.4");
     expect(bag.database).toBe("jimm");
     expect(bag["secret-user"]).toMatch(/^secret:\/\/00000000-0000-4000-8000-000000000000\//);
@@ -400,7 +402,7 @@ describe("postgresql-k8s stand-in: database relations", () => {
       username: user,
       password,
       uris: `postgresql://${user}:${password}@${HOST}:5432/jimm`,
-      "read-only-uris": `postgresql://${user}:${password}@${HOST}:5432/jimm`,
+      "read-only-uris": `postgresql://${user}:${password}@${REPLICAS}:5432/jimm`,
     });
     expect(userSecret.remoteGrants[db.id]).toBeDefined();
     const tlsSecret = out.secrets.find((s) => s.label === `database.${db.id}.tls.secret`)!;
@@ -486,7 +488,7 @@ describe("postgresql-k8s stand-in: database relations", () => {
         secrets: [operatorSecret],
       }),
     );
-    expect(admin.targets.map((t) => t.host)).toEqual([HOST]);
+    expect(admin.targets.map((t) => t.host)).toEqual([POD]);
     expect(out.relations.find((r) => r.id === db.id)!.localAppData.endpoints).toBe(`${HOST}:5432`);
     expect(out.unitStatus.status).toBe("waiting");
   });

