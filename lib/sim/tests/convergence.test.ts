@@ -61,6 +61,26 @@ describe("3 applications x 3 units", () => {
       expect(c.hooks).toHaveLength(EXPECTED_TOTAL);
       expect(c.hooks.every((r) => r.exitCode === 0)).toBe(true);
 
+      // One hook at a time per unit; units in parallel (up to maxParallelHooks at once).
+      const span = (r: (typeof c.hooks)[number]): [number, number] => [
+        r.startedAt,
+        r.startedAt + r.durationMs,
+      ];
+      const overlaps = (x: [number, number], y: [number, number]): boolean =>
+        x[0] < y[1] - 2 && y[0] < x[1] - 2; // 2 ms: the start is Date.now(), the length performance.now()
+      let across = 0;
+      for (const [i, r] of c.hooks.entries()) {
+        for (const other of c.hooks.slice(i + 1)) {
+          if (!overlaps(span(r), span(other))) continue;
+          expect(other.unit, `${r.unit} ${r.hook} overlaps ${other.hook}`).not.toBe(r.unit);
+          across += 1;
+        }
+      }
+      expect(across).toBeGreaterThan(0);
+      const running = (t: number): number =>
+        c.hooks.filter((r) => span(r)[0] <= t && t < span(r)[1] - 2).length;
+      expect(Math.max(...c.hooks.map((r) => running(r.startedAt + 1)))).toBeLessThanOrEqual(4);
+
       const status = c.status("m");
       for (const app of ["a", "b", "c"]) {
         const units = Object.values(status.applications[app]?.units ?? {});
