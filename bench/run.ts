@@ -9,7 +9,7 @@
  *
  * @example
  * ```ts
- * discoverBenchmarks().map((b) => b.name); // ["hook-latency", "hook-tools", "openfga", "pebble", "sim"]
+ * discoverBenchmarks().map((b) => b.name); // ["hook-latency", "hook-tools", "openfga", "openfga-deploy", "pebble", "sim"]
  * ```
  */
 import { spawnSync } from "node:child_process";
@@ -24,6 +24,9 @@ export interface Benchmark {
 }
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** Benchmarks in other files than `bench/<name>.ts` or `bench/<name>/run.ts` (paths under `bench/`). */
+const REGISTERED: readonly Benchmark[] = [{ name: "openfga-deploy", script: "openfga/deploy.ts" }];
 
 /**
  * The benchmarks present, sorted by name.
@@ -48,6 +51,9 @@ export function discoverBenchmarks(dir: string = BENCH_DIR): Benchmark[] {
     ) {
       found.push({ name: entry.slice(0, -3), script: path });
     }
+  }
+  for (const b of REGISTERED) {
+    if (existsSync(join(dir, b.script))) found.push({ name: b.name, script: join(dir, b.script) });
   }
   return found.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -4,16 +4,17 @@
  * PostgreSQL stand-in charm (integration-tests/charms/postgresql-k8s, real PostgreSQL) and a small
  * requirer charm (tests/requirer-charm) that uses its store with `@openfga/sdk`.
  *
- * One scenario, in order: deploy to active; the requirer gets a store and the token, writes and
- * reads a tuple; scale 1 -> 3 -> 1 with every unit active and the token and store unchanged;
- * remove the database relation (blocked, with the message) and add it back (active, after the
- * `schema-upgrade` the stand-in makes necessary, see below); change `log-level` and count exactly
- * one restart per unit.
+ * One scenario, in order: deploy to active, OpenFGA started exactly once; the requirer gets a
+ * store and the token, writes and reads a tuple; scale 1 -> 3 -> 1 with every unit active, the
+ * new units' OpenFGA started exactly once and the first unit's not restarted, the token and store
+ * unchanged; remove the database relation (blocked, with the message) and add it back (active,
+ * after the `schema-upgrade` the stand-in makes necessary, see below); change `log-level` and
+ * count exactly one restart per unit.
  *
  * Needs root (network namespaces), `.cache/bin/pebble` and both image folders; skipped otherwise.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -151,6 +152,34 @@ describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQ
     };
     const restartsOf = (unit: string) =>
       c.unitLog(MODEL, unit).filter((l) => l.message.includes("OpenFGA (re)started")).length;
+    /**
+     * How many times the unit's OpenFGA was started, three ways: the charm's own log line, the
+     * `start` tasks of the container's real Pebble (in its replan, start and restart changes),
+     * and the processes Pebble actually started (its "Service ... starting" notice in the
+     * container's log, which also counts restarts Pebble makes by itself after a crash).
+     */
+    const startsOf = async (unit: string) => {
+      const ref = { model: MODEL, unit };
+      const pebble = manager.client(ref, "openfga");
+      let pebbleStartTasks: number;
+      try {
+        const changes = await pebble.getChanges({ select: "all" });
+        pebbleStartTasks = changes
+          .flatMap((ch) => ch.tasks)
+          .filter((t) => t.kind === "start" && t.summary.includes('"openfga"')).length;
+      } finally {
+        pebble.close();
+      }
+      const log = await readFile(
+        join(dirname(manager.containersDir(ref)), "logs", "openfga.log"),
+        "utf8",
+      );
+      const processes = log
+        .split("\n")
+        .filter((l) => l.includes('Service "openfga" starting')).length;
+      return { charmLog: restartsOf(unit), pebbleStartTasks, processes };
+    };
+    const once = { charmLog: 1, pebbleStartTasks: 1, processes: 1 };
 
     try {
       await c.addModel(MODEL);
@@ -169,8 +198,9 @@ describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQ
       await c.integrate(MODEL, "openfga-requirer", APP);
       await settle("deploy");
 
-      // Deployed to active; the requirer has its store and the token.
+      // Deployed to active, OpenFGA started exactly once; the requirer has its store and the token.
       expectAllActive(1);
+      expect(await startsOf(`${APP}/0`), `${APP}/0 after deploy`).toEqual(once);
       const requirer = units("openfga-requirer")["openfga-requirer/0"]!;
       expect(requirer["workload-status"]?.current).toBe("active");
       expect(requirer["workload-status"]?.message).toMatch(/^running with store [0-9A-Z]{26}$/);
@@ -192,6 +222,10 @@ describe.skipIf(!ready)("openfga-k8s in the local model (real OpenFGA, PostgreSQ
       await c.scale(MODEL, APP, 3);
       await settle("scale to 3");
       expectAllActive(3);
+      // Each new unit started OpenFGA exactly once; the first one did not start it again.
+      for (const u of Object.keys(units(APP))) {
+        expect(await startsOf(u), `${u} after scale to 3`).toEqual(once);
+      }
       expect(await storeInfo()).toEqual(before);
       await c.scale(MODEL, APP, 1);
       await settle("scale to 1");
