@@ -4,36 +4,22 @@
 // registers one for a Python requirer built on it. Each side reaches its ready state with the
 // right client id, endpoints and client secret, and no secret value shows in a databag, log
 // line, status message or hook-tool argument.
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  InteropEnv,
-  buildTsCharm,
-  digest,
-  ensureInteropVenv,
-  preparePyCharm,
-  recordToolCalls,
-  scanForLeaks,
-} from "./setup.js";
+import { describe, expect, it } from "vitest";
+import { digest } from "./setup.js";
+import { PHASE_MS, interopSuite } from "./suite.js";
 
 const M = "oauth";
-const PHASE_MS = 600_000;
-const timings: Record<string, number> = {};
-const recorder = recordToolCalls();
-let env: InteropEnv | undefined;
-
-function e(): InteropEnv {
-  if (env === undefined) throw new Error("no environment (set-up failed)");
-  return env;
-}
-
-/** The id of `unit`'s relation on `endpoint`. */
-function relationId(unit: string, endpoint: string): number {
-  const info = e().controller.showUnit(M, unit)[unit];
-  const rel = info?.["relation-info"].find((r) => r.endpoint === endpoint);
-  if (rel === undefined) throw new Error(`${unit} has no ${endpoint} relation`);
-  return rel["relation-id"];
-}
+const suite = interopSuite({
+  title: "oauth",
+  model: M,
+  charms: [
+    { py: "py-oauth-provider", name: "hydra-py" },
+    { ts: "ts-oauth-requirer", name: "ts-req" },
+    { ts: "ts-oauth-provider", name: "hydra-ts" },
+    { py: "py-oauth-requirer", name: "py-req" },
+  ],
+});
+const e = suite.env;
 
 /** The provider keys both test providers publish, for a provider application `app`. */
 function providerInfo(app: string): Record<string, string> {
@@ -51,44 +37,11 @@ function providerInfo(app: string): Record<string, string> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-beforeAll(async () => {
-  const t0 = Date.now();
-  const venv = ensureInteropVenv();
-  env = await InteropEnv.start(M);
-  const dirs = {
-    pyProv: preparePyCharm("py-oauth-provider", join(e().tmp, "py-prov"), venv),
-    pyReq: preparePyCharm("py-oauth-requirer", join(e().tmp, "py-req"), venv),
-    tsReq: await buildTsCharm("ts-oauth-requirer", join(e().tmp, "ts-req")),
-    tsProv: await buildTsCharm("ts-oauth-provider", join(e().tmp, "ts-prov")),
-  };
-  timings["set-up"] = Date.now() - t0;
-  const t1 = Date.now();
-  const c = e().controller;
-  await c.deploy(M, { charmDir: dirs.pyProv, name: "hydra-py" });
-  await c.deploy(M, { charmDir: dirs.tsReq, name: "ts-req" });
-  await c.deploy(M, { charmDir: dirs.tsProv, name: "hydra-ts" });
-  await c.deploy(M, { charmDir: dirs.pyReq, name: "py-req" });
-  await e().settle();
-  timings["deploy"] = Date.now() - t1;
-}, PHASE_MS);
-
-afterAll(async () => {
-  recorder.stop();
-  try {
-    await env?.close();
-  } finally {
-    console.log(`oauth interop timings (ms): ${JSON.stringify(timings)}`);
-  }
-}, PHASE_MS);
-
 describe("oauth with charmlibs-interfaces-oauth 1.2.0", () => {
   it(
     "Python provider -> TS requirer: our requirer reads its client id, endpoints and secret",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "ts-req", "hydra-py");
-      await e().settle();
-      timings["py-provider integrate+settle"] = Date.now() - t;
+      await suite.integrate("ts-req", "hydra-py", "py-provider integrate+settle");
 
       // Our client config, as the Python provider's schema and ClientConfig read it.
       expect(e().appBag("hydra-py/0", "oauth")).toEqual({
@@ -110,7 +63,7 @@ describe("oauth with charmlibs-interfaces-oauth 1.2.0", () => {
       expect(clientId).toMatch(UUID);
       const uri = answer["client_secret_id"] ?? "";
       expect(uri).toMatch(/^secret:/);
-      const rid = relationId("ts-req/0", "oauth");
+      const rid = e().relationId("ts-req/0", "oauth");
       const clientSecret = e().secretById(uri)["secret"] ?? "";
       expect(clientSecret.length).toBeGreaterThan(20);
       expect(e().secretByLabel(`client_secret_${rid}`)).toEqual({ secret: clientSecret });
@@ -144,10 +97,7 @@ describe("oauth with charmlibs-interfaces-oauth 1.2.0", () => {
   it(
     "TS provider -> Python requirer: the requirer reads our client id, endpoints and secret",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "py-req", "hydra-ts");
-      await e().settle();
-      timings["ts-provider integrate+settle"] = Date.now() - t;
+      await suite.integrate("py-req", "hydra-ts", "ts-provider integrate+settle");
 
       // The Python requirer's client config (two redirect URIs: the JSON list form).
       expect(e().appBag("hydra-ts/0", "oauth")).toEqual({
@@ -168,7 +118,7 @@ describe("oauth with charmlibs-interfaces-oauth 1.2.0", () => {
       });
       const clientId = answer["client_id"] ?? "";
       expect(clientId).toMatch(UUID);
-      const rid = relationId("py-req/0", "oauth");
+      const rid = e().relationId("py-req/0", "oauth");
       const clientSecret = e().secretById(answer["client_secret_id"] ?? "")["secret"] ?? "";
       expect(clientSecret.length).toBeGreaterThan(20);
       expect(e().secretByLabel(`client_secret_${rid}`)).toEqual({ secret: clientSecret });
@@ -206,15 +156,15 @@ describe("oauth with charmlibs-interfaces-oauth 1.2.0", () => {
     "$provider rotates the client secret: $requirer reads the new revision, same client id",
     async ({ provider, requirer }) => {
       const unit = `${requirer}/0`;
-      const rid = relationId(unit, "oauth");
+      const rid = e().relationId(unit, "oauth");
       const before = e().appBag(unit, "oauth");
       const oldSecret = e().secretByLabel(`client_secret_${rid}`)["secret"] ?? "";
-      const t = Date.now();
-      const r = await e().controller.runAction(M, `${provider}/0`, "rotate-client-secret");
-      expect(r.status).toBe("completed");
-      expect(r.results).toEqual({ rotated: before["client_id"] });
-      await e().settle();
-      timings[`${provider} rotate+settle`] = Date.now() - t;
+      await suite.timed(`${provider} rotate+settle`, async () => {
+        const r = await e().controller.runAction(M, `${provider}/0`, "rotate-client-secret");
+        expect(r.status).toBe("completed");
+        expect(r.results).toEqual({ rotated: before["client_id"] });
+        await e().settle();
+      });
 
       // Same secret (a new revision), same bag.
       expect(e().appBag(unit, "oauth")).toEqual(before);
@@ -243,11 +193,6 @@ describe("oauth with charmlibs-interfaces-oauth 1.2.0", () => {
     PHASE_MS,
   );
 
-  it("never shows a secret value in a databag, log, status or tool argument", () => {
-    const { leaks, secrets, scanned } = scanForLeaks(e().controller, M, recorder.calls);
-    // Two client secrets, two revisions each.
-    expect(secrets).toBe(4);
-    expect(scanned["toolCalls"]).toBeGreaterThan(0);
-    expect(leaks).toEqual([]);
-  });
+  // Two client secrets, two revisions each.
+  suite.leakScanTest({ secrets: 4 });
 });

@@ -4,72 +4,32 @@
 // requirer. Each side reaches its ready state with the right store id, URLs and token, and no
 // secret value shows in a databag, log line, status message or hook-tool argument.
 import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  InteropEnv,
-  buildTsCharm,
-  digest,
-  ensureInteropVenv,
-  preparePyCharm,
-  recordToolCalls,
-  scanForLeaks,
-} from "./setup.js";
+import { describe, expect, it } from "vitest";
+import { digest } from "./setup.js";
+import { PHASE_MS, interopSuite } from "./suite.js";
 
-const M = "fga";
-const PHASE_MS = 600_000;
-const timings: Record<string, number> = {};
-const recorder = recordToolCalls();
-let env: InteropEnv | undefined;
-
-function e(): InteropEnv {
-  if (env === undefined) throw new Error("no environment (set-up failed)");
-  return env;
-}
+const suite = interopSuite({
+  title: "openfga",
+  model: "fga",
+  charms: [
+    { ts: "ts-openfga-provider", name: "fga-ts" },
+    { py: "py-openfga-requirer", name: "py-req" },
+    { py: "py-openfga-provider", name: "fga-py" },
+    { ts: "ts-openfga-requirer", name: "ts-req" },
+  ],
+});
+const e = suite.env;
 
 /** The store id both test providers derive from a store name. */
 function storeIdOf(name: string): string {
   return "01" + createHash("sha256").update(name).digest("hex").slice(0, 24).toUpperCase();
 }
 
-beforeAll(async () => {
-  const t0 = Date.now();
-  const venv = ensureInteropVenv();
-  env = await InteropEnv.start(M);
-  const dirs = {
-    pyReq: preparePyCharm("py-openfga-requirer", join(e().tmp, "py-req"), venv),
-    pyProv: preparePyCharm("py-openfga-provider", join(e().tmp, "py-prov"), venv),
-    tsProv: await buildTsCharm("ts-openfga-provider", join(e().tmp, "ts-prov")),
-    tsReq: await buildTsCharm("ts-openfga-requirer", join(e().tmp, "ts-req")),
-  };
-  timings["set-up"] = Date.now() - t0;
-  const t1 = Date.now();
-  const c = e().controller;
-  await c.deploy(M, { charmDir: dirs.tsProv, name: "fga-ts" });
-  await c.deploy(M, { charmDir: dirs.pyReq, name: "py-req" });
-  await c.deploy(M, { charmDir: dirs.pyProv, name: "fga-py" });
-  await c.deploy(M, { charmDir: dirs.tsReq, name: "ts-req" });
-  await e().settle();
-  timings["deploy"] = Date.now() - t1;
-}, PHASE_MS);
-
-afterAll(async () => {
-  recorder.stop();
-  try {
-    await env?.close();
-  } finally {
-    console.log(`openfga interop timings (ms): ${JSON.stringify(timings)}`);
-  }
-}, PHASE_MS);
-
 describe("openfga with charmlibs-interfaces-openfga 1.0.0", () => {
   it(
     "TS provider -> Python requirer: the requirer reads our store id, URLs and token",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "py-req", "fga-ts");
-      await e().settle();
-      timings["ts-provider integrate+settle"] = Date.now() - t;
+      await suite.integrate("py-req", "fga-ts", "ts-provider integrate+settle");
 
       expect(e().appBag("fga-ts/0", "openfga")).toEqual({ store_name: "interop" });
       const answer = e().appBag("py-req/0", "openfga");
@@ -98,10 +58,7 @@ describe("openfga with charmlibs-interfaces-openfga 1.0.0", () => {
   it(
     "Python provider -> TS requirer: our requirer reads its store id, URLs and token",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "ts-req", "fga-py");
-      await e().settle();
-      timings["py-provider integrate+settle"] = Date.now() - t;
+      await suite.integrate("ts-req", "fga-py", "py-provider integrate+settle");
 
       expect(e().appBag("fga-py/0", "openfga")).toEqual({ store_name: "interop" });
       const answer = e().appBag("ts-req/0", "openfga");
@@ -127,10 +84,5 @@ describe("openfga with charmlibs-interfaces-openfga 1.0.0", () => {
     PHASE_MS,
   );
 
-  it("never shows a secret value in a databag, log, status or tool argument", () => {
-    const { leaks, secrets, scanned } = scanForLeaks(e().controller, M, recorder.calls);
-    expect(secrets).toBeGreaterThanOrEqual(2);
-    expect(scanned["toolCalls"]).toBeGreaterThan(0);
-    expect(leaks).toEqual([]);
-  });
+  suite.leakScanTest({ secrets: { atLeast: 2 } });
 });

@@ -4,69 +4,32 @@
 // requirer (v1); every side reaches its ready state with the right data, our v1 answer has the
 // bytes of the Python provider's answer to the same requirer, and no secret value shows in a
 // databag, log line, status message or hook-tool argument.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { pyJsonDumps } from "../../lib/interfaces/common/python-json.js";
 import type { PyJson } from "../../lib/interfaces/common/python-json.js";
 import { requestIdFor } from "../../lib/interfaces/postgresql-client/index.js";
-import {
-  InteropEnv,
-  buildTsCharm,
-  digest,
-  ensureInteropVenv,
-  preparePyCharm,
-  recordToolCalls,
-  scanForLeaks,
-} from "./setup.js";
+import { digest } from "./setup.js";
+import { PHASE_MS, interopSuite } from "./suite.js";
 
-const M = "pg";
-const PHASE_MS = 600_000;
-const timings: Record<string, number> = {};
-const recorder = recordToolCalls();
-let env: InteropEnv | undefined;
-
-function e(): InteropEnv {
-  if (env === undefined) throw new Error("no environment (set-up failed)");
-  return env;
-}
-
-beforeAll(async () => {
-  const t0 = Date.now();
-  const venv = ensureInteropVenv();
-  env = await InteropEnv.start(M);
-  const py = preparePyCharm("py-postgresql-client-provider", join(e().tmp, "py"), venv);
-  const ts = await buildTsCharm("ts-postgresql-client-requirer", join(e().tmp, "ts"));
-  const pyReq = preparePyCharm("py-postgresql-client-requirer", join(e().tmp, "py-req"), venv);
-  const tsProv = await buildTsCharm("ts-postgresql-client-provider", join(e().tmp, "ts-prov"));
-  timings["set-up"] = Date.now() - t0;
-  const t1 = Date.now();
-  await e().controller.deploy(M, { charmDir: py, name: "pg" });
-  await e().controller.deploy(M, { charmDir: ts, name: "app" });
-  await e().controller.deploy(M, { charmDir: tsProv, name: "pg-ts" });
-  await e().controller.deploy(M, { charmDir: pyReq, name: "py-app" });
-  // The same Python requirer, answered by the Python provider: the reference for our v1 answer.
-  await e().controller.deploy(M, { charmDir: pyReq, name: "py-ref" });
-  await e().settle();
-  timings["deploy"] = Date.now() - t1;
-}, PHASE_MS);
-
-afterAll(async () => {
-  recorder.stop();
-  try {
-    await env?.close();
-  } finally {
-    console.log(`postgresql_client interop timings (ms): ${JSON.stringify(timings)}`);
-  }
-}, PHASE_MS);
+const suite = interopSuite({
+  title: "postgresql_client",
+  model: "pg",
+  charms: [
+    { py: "py-postgresql-client-provider", name: "pg" },
+    { ts: "ts-postgresql-client-requirer", name: "app" },
+    { ts: "ts-postgresql-client-provider", name: "pg-ts" },
+    { py: "py-postgresql-client-requirer", name: "py-app" },
+    // The same Python requirer, answered by the Python provider: the reference for our v1 answer.
+    { py: "py-postgresql-client-requirer", name: "py-ref" },
+  ],
+});
+const e = suite.env;
 
 describe("postgresql_client: Python provider (dpcharmlibs-interfaces 1.2.2) -> TS requirer", () => {
   it(
     "integrates and settles; our requirer reads the database and credentials",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "app", "pg");
-      await e().settle();
-      timings["integrate+settle"] = Date.now() - t;
+      await suite.integrate("app", "pg", "integrate+settle");
 
       // What our requirer wrote, as the provider sees it.
       const request = e().appBag("pg/0", "database");
@@ -109,10 +72,7 @@ describe("postgresql_client: TS provider -> Python requirer (dpcharmlibs-interfa
   it(
     "integrates and settles with no hook error; the Python library sends a v1 request",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "py-app", "pg-ts");
-      await e().settle();
-      timings["ts-provider integrate+settle"] = Date.now() - t;
+      await suite.integrate("py-app", "pg-ts", "ts-provider integrate+settle");
       const request = e().appBag("pg-ts/0", "database");
       expect(request["version"]).toBe("v1");
       expect(request["database"]).toBeUndefined();
@@ -125,10 +85,7 @@ describe("postgresql_client: TS provider -> Python requirer (dpcharmlibs-interfa
   it(
     "our provider answers v1 as the Python provider does; the Python requirer reaches its ready state",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "py-ref", "pg");
-      await e().settle();
-      timings["py-provider v1 reference integrate+settle"] = Date.now() - t;
+      await suite.integrate("py-ref", "pg", "py-provider v1 reference integrate+settle");
 
       // The request the library wrote, and its request-id as the library derives it.
       const request = e().appBag("pg-ts/0", "database");
@@ -152,9 +109,7 @@ describe("postgresql_client: TS provider -> Python requirer (dpcharmlibs-interfa
         "read-only-endpoints": "pg-ts-replicas.pg.svc.cluster.local:5432",
         version: "16.4",
       });
-      const relId = e().controller.state.relations.find((r) =>
-        r.sides.some((side) => side.app === "pg-ts"),
-      )?.id;
+      const relId = e().relationId("pg-ts/0", "database");
       const userUri = String(response["secret-user"]);
       const tlsUri = String(response["secret-tls"]);
       const user = e().secretById(userUri);
@@ -217,10 +172,5 @@ describe("postgresql_client: TS provider -> Python requirer (dpcharmlibs-interfa
 });
 
 describe("postgresql_client: the whole run", () => {
-  it("never shows a secret value in a databag, log, status or tool argument", () => {
-    const { leaks, secrets, scanned } = scanForLeaks(e().controller, M, recorder.calls);
-    expect(secrets).toBeGreaterThan(0);
-    expect(scanned["toolCalls"]).toBeGreaterThan(0);
-    expect(leaks).toEqual([]);
-  });
+  suite.leakScanTest({ secrets: { atLeast: 1 } });
 });

@@ -2,7 +2,8 @@
  * Shared set-up of the interop tests: one virtual environment with `ops` and the published
  * Python interface libraries (pinned), the Python charms ready to deploy (a copy of
  * `py-<interface>-<role>/` whose `venv` links to that environment), the TypeScript charms built
- * with `lib/pack`, a recorder of every hook-tool argument, and the secret-leak scan.
+ * with `lib/pack`, a recorder of every hook-tool argument, and the secret-leak scan. A test file
+ * uses them through `interopSuite` (`suite.ts`), which also registers its set-up and clean-up.
  *
  * @example
  * ```ts
@@ -22,6 +23,8 @@ import type { HookToolRequest, HookToolResponse } from "../../lib/jujuc/server.j
 import { buildCharmDir } from "../../lib/pack/build.js";
 import { Controller } from "../../lib/sim/controller.js";
 import type { SettleResult } from "../../lib/sim/controller.js";
+import type { SecretState } from "../../lib/sim/model/types.js";
+import type { RelationInfoOutput } from "../../lib/sim/show-unit.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(HERE, "..", "..");
@@ -132,6 +135,19 @@ export function digest(value: string): string {
   return createHash("sha256").update(value).digest("hex").slice(0, 12);
 }
 
+/**
+ * {@link digest} of a PEM text with its surrounding white space trimmed: what the test charms
+ * show for a certificate.
+ *
+ * @example
+ * ```ts
+ * pemDigest(caPem); // 12 hex digits
+ * ```
+ */
+export function pemDigest(pem: string): string {
+  return digest(pem.trim());
+}
+
 /** One hook-tool call as the recorder keeps it. */
 export interface ToolCall {
   tool: string;
@@ -181,6 +197,23 @@ export interface Leak {
   key: string;
 }
 
+/** What {@link scanForLeaks} found and how much it looked at. */
+export interface LeakScan {
+  /** Every place a secret value shows (empty when clean). */
+  leaks: Leak[];
+  /** How many distinct secret values were looked for. */
+  secrets: number;
+  /** How many relation databags, log lines, status entries and hook-tool calls were read. */
+  scanned: Record<"bags" | "logLines" | "statuses" | "toolCalls", number>;
+}
+
+/** One text the model shows outside its secrets, and where. */
+export interface VisibleText {
+  kind: "bags" | "logLines" | "statuses" | "showUnit" | "status" | "toolCalls";
+  where: string;
+  text: string;
+}
+
 /** Secret content values too common to mean anything when found (`tls` = `"False"`). */
 function trivial(value: string): boolean {
   return value.length < 6 || /^(true|false)$/i.test(value);
@@ -213,9 +246,53 @@ export function secretValues(
 }
 
 /**
- * Looks for every secret value of `model` in its relation databags, unit logs, status messages
+ * Everything `model` shows outside its secrets: every relation databag, each unit's log lines,
+ * status history and show-unit bags, `juju status`, and the arguments of the recorded hook-tool
+ * calls (joined with spaces, so that a value split over arguments shows too).
+ *
+ * @example
+ * ```ts
+ * const hits = visibleTexts(c, "m", calls).filter((t) => t.text.includes("PRIVATE KEY"));
+ * ```
+ */
+export function visibleTexts(
+  c: Controller,
+  model: string,
+  calls: readonly ToolCall[],
+): VisibleText[] {
+  const m = c.state.models[model];
+  if (m === undefined) throw new Error(`no model ${model}`);
+  const out: VisibleText[] = [];
+  for (const rel of c.state.relations) {
+    out.push({
+      kind: "bags",
+      where: `relation ${rel.id} databags`,
+      text: JSON.stringify(rel.sides),
+    });
+  }
+  for (const unit of Object.keys(m.units)) {
+    for (const line of c.unitLog(model, unit)) {
+      out.push({ kind: "logLines", where: `${unit} log (${line.logger})`, text: line.message });
+    }
+    for (const entry of c.statusLog(model, unit)) {
+      out.push({ kind: "statuses", where: `${unit} status history`, text: entry.message });
+    }
+    for (const bag of Object.values(c.showUnit(model, unit))) {
+      out.push({ kind: "showUnit", where: `${unit} show-unit`, text: JSON.stringify(bag) });
+    }
+  }
+  out.push({ kind: "status", where: "juju status", text: JSON.stringify(c.status(model)) });
+  for (const call of calls) {
+    out.push({ kind: "toolCalls", where: `argv of ${call.tool}`, text: call.args.join(" ") });
+  }
+  return out;
+}
+
+/**
+ * Looks for every secret value of `model` (but those under `publicKeys`) in everything it shows
+ * outside its secrets ({@link visibleTexts}): relation databags, unit logs, status messages
  * (current and history, unit and application) and the recorded hook-tool arguments. Returns
- * where each was found (empty when clean); also returns how much was scanned.
+ * where each was found (empty when clean) and how much was scanned.
  *
  * @example
  * ```ts
@@ -228,38 +305,13 @@ export function scanForLeaks(
   model: string,
   calls: readonly ToolCall[],
   publicKeys: readonly string[] = [],
-): { leaks: Leak[]; secrets: number; scanned: Record<string, number> } {
+): LeakScan {
   const values = secretValues(c, model, publicKeys);
   const leaks: Leak[] = [];
-  const scanned: Record<string, number> = { bags: 0, logLines: 0, statuses: 0, toolCalls: 0 };
-  const check = (where: string, text: string): void => {
+  const scanned = { bags: 0, logLines: 0, statuses: 0, toolCalls: 0 };
+  for (const { kind, where, text } of visibleTexts(c, model, calls)) {
+    if (kind in scanned) scanned[kind as keyof typeof scanned] += 1;
     for (const [value, key] of values) if (text.includes(value)) leaks.push({ where, key });
-  };
-  const m = c.state.models[model];
-  if (m === undefined) throw new Error(`no model ${model}`);
-  for (const rel of c.state.relations) {
-    scanned["bags"] = (scanned["bags"] ?? 0) + 1;
-    check(`relation ${rel.id} databags`, JSON.stringify(rel.sides));
-  }
-  {
-    for (const unit of Object.keys(m.units)) {
-      for (const line of c.unitLog(model, unit)) {
-        scanned["logLines"] = (scanned["logLines"] ?? 0) + 1;
-        check(`${unit} log (${line.logger})`, line.message);
-      }
-      for (const entry of c.statusLog(model, unit)) {
-        scanned["statuses"] = (scanned["statuses"] ?? 0) + 1;
-        check(`${unit} status history`, entry.message);
-      }
-      for (const bag of Object.values(c.showUnit(model, unit))) {
-        check(`${unit} show-unit`, JSON.stringify(bag));
-      }
-    }
-  }
-  check("juju status", JSON.stringify(c.status(model)));
-  for (const call of calls) {
-    scanned["toolCalls"] = (scanned["toolCalls"] ?? 0) + 1;
-    check(`argv of ${call.tool}`, call.args.join("\u0000"));
   }
   return { leaks, secrets: values.size, scanned };
 }
@@ -332,19 +384,27 @@ export class InteropEnv {
     return { current: s?.current ?? "", message: s?.message ?? "" };
   }
 
-  /** The remote application's bag on `unit`'s relation `endpoint`, as show-unit gives it. */
-  appBag(unit: string, endpoint: string): Record<string, string> {
+  /** `unit`'s relation on `endpoint`, as show-unit gives it (the first one). */
+  private relationInfo(unit: string, endpoint: string): RelationInfoOutput {
     const info = this.controller.showUnit(this.model, unit)[unit];
     const rel = info?.["relation-info"].find((r) => r.endpoint === endpoint);
     if (rel === undefined) throw new Error(`${unit} has no ${endpoint} relation`);
-    return { ...(rel["application-data"] ?? {}) };
+    return rel;
+  }
+
+  /** The id of `unit`'s relation on `endpoint`. */
+  relationId(unit: string, endpoint: string): number {
+    return this.relationInfo(unit, endpoint)["relation-id"];
+  }
+
+  /** The remote application's bag on `unit`'s relation `endpoint`, as show-unit gives it. */
+  appBag(unit: string, endpoint: string): Record<string, string> {
+    return { ...(this.relationInfo(unit, endpoint)["application-data"] ?? {}) };
   }
 
   /** The remote unit bags seen from `unit`'s relation `endpoint`. */
   remoteUnitBags(unit: string, endpoint: string): Record<string, Record<string, string>> {
-    const info = this.controller.showUnit(this.model, unit)[unit];
-    const rel = info?.["relation-info"].find((r) => r.endpoint === endpoint);
-    if (rel === undefined) throw new Error(`${unit} has no ${endpoint} relation`);
+    const rel = this.relationInfo(unit, endpoint);
     const out: Record<string, Record<string, string>> = {};
     for (const [name, u] of Object.entries(rel["related-units"] ?? {})) out[name] = { ...u.data };
     return out;
@@ -355,23 +415,34 @@ export class InteropEnv {
     return this.controller.unitLog(this.model, unit).map((l) => l.message);
   }
 
+  /** The content (latest revision) of the one secret that `match` picks, or undefined. */
+  private latestContent(match: (s: SecretState) => boolean): Record<string, string> | undefined {
+    const s = Object.values(this.controller.state.models[this.model]?.secrets ?? {}).find(match);
+    return s === undefined ? undefined : { ...(s.revisions[String(s.latestRevision)] ?? {}) };
+  }
+
   /** The content (latest revision) of the one secret whose label is `label`. */
   secretByLabel(label: string): Record<string, string> {
-    const s = Object.values(this.controller.state.models[this.model]?.secrets ?? {}).find(
-      (x) => x.label === label,
+    const content = this.latestContent((x) => x.label === label);
+    if (content === undefined) throw new Error(`no secret labelled ${label}`);
+    return content;
+  }
+
+  /** The content (latest revision) of the secret labelled `label` that the unit `unit` owns. */
+  unitSecret(unit: string, label: string): Record<string, string> {
+    const content = this.latestContent(
+      (x) => x.label === label && x.owner.kind === "unit" && x.owner.unit === unit,
     );
-    if (s === undefined) throw new Error(`no secret labelled ${label}`);
-    return { ...(s.revisions[String(s.latestRevision)] ?? {}) };
+    if (content === undefined) throw new Error(`${unit} has no secret labelled ${label}`);
+    return content;
   }
 
   /** The content (latest revision) of the secret with this URI (any form). */
   secretById(uri: string): Record<string, string> {
     const xid = uri.slice(uri.lastIndexOf("/") + 1).replace(/^secret:/, "");
-    const s = Object.values(this.controller.state.models[this.model]?.secrets ?? {}).find(
-      (x) => x.xid === xid,
-    );
-    if (s === undefined) throw new Error(`no secret ${uri}`);
-    return { ...(s.revisions[String(s.latestRevision)] ?? {}) };
+    const content = this.latestContent((x) => x.xid === xid);
+    if (content === undefined) throw new Error(`no secret ${uri}`);
+    return content;
   }
 
   async close(): Promise<void> {

@@ -10,24 +10,24 @@
 // shows in a databag, log line, status message or hook-tool argument.
 import { execFileSync } from "node:child_process";
 import { X509Certificate, createHash, createPrivateKey, createPublicKey } from "node:crypto";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LIBID } from "../../lib/interfaces/tls-certificates/index.js";
-import {
-  InteropEnv,
-  buildTsCharm,
-  ensureInteropVenv,
-  preparePyCharm,
-  recordToolCalls,
-  scanForLeaks,
-  secretValues,
-} from "./setup.js";
+import { pemDigest, secretValues } from "./setup.js";
+import { PHASE_MS, interopSuite } from "./suite.js";
 
 const M = "tls";
-const PHASE_MS = 600_000;
-const timings: Record<string, number> = {};
-const recorder = recordToolCalls();
-let env: InteropEnv | undefined;
+const suite = interopSuite({
+  title: "tls-certificates",
+  model: M,
+  charms: [
+    { py: "py-tls-certificates-provider", name: "ca-py" },
+    { ts: "ts-tls-certificates-requirer", name: "ts-req" },
+    { ts: "ts-tls-certificates-provider", name: "ca-ts" },
+    { py: "py-tls-certificates-requirer", name: "py-req" },
+  ],
+});
+const e = suite.env;
+
 /** The unit-owned secret holding a requirer's key, as both libraries label it. */
 const KEY_LABEL = `${LIBID}-private-key-0-certificates`;
 /**
@@ -35,24 +35,6 @@ const KEY_LABEL = `${LIBID}-private-key-0-certificates`;
  * certificate and CSR the Python requirer keeps in a secret; both are on the wire.
  */
 const PUBLIC_KEYS = ["ca-certificate", "certificate", "csr", "ca-settings"];
-
-function e(): InteropEnv {
-  if (env === undefined) throw new Error("no environment (set-up failed)");
-  return env;
-}
-
-function pemDigest(pem: string): string {
-  return createHash("sha256").update(pem.trim()).digest("hex").slice(0, 12);
-}
-
-/** The latest content of the secret `label` owned by `unit`. */
-function unitSecret(unit: string, label: string): Record<string, string> {
-  const s = Object.values(e().controller.state.models[M]?.secrets ?? {}).find(
-    (x) => x.label === label && x.owner.kind === "unit" && x.owner.unit === unit,
-  );
-  if (s === undefined) throw new Error(`${unit} has no secret labelled ${label}`);
-  return { ...(s.revisions[String(s.latestRevision)] ?? {}) };
-}
 
 interface Issued {
   ca: string;
@@ -113,61 +95,13 @@ function checkIssued(requirer: string, provider: string, caPem: string, keyPem: 
   return entry;
 }
 
-/** Everything the model shows outside secrets: databags, unit logs, statuses, tool arguments. */
-function visibleTexts(): { where: string; text: string }[] {
-  const c = e().controller;
-  const out: { where: string; text: string }[] = [];
-  for (const rel of c.state.relations)
-    out.push({ where: `relation ${rel.id}`, text: JSON.stringify(rel.sides) });
-  for (const unit of Object.keys(c.state.models[M]?.units ?? {})) {
-    for (const l of c.unitLog(M, unit)) out.push({ where: `${unit} log`, text: l.message });
-    for (const s of c.statusLog(M, unit)) out.push({ where: `${unit} status`, text: s.message });
-  }
-  out.push({ where: "juju status", text: JSON.stringify(c.status(M)) });
-  for (const call of recorder.calls) out.push({ where: call.tool, text: call.args.join(" ") });
-  return out;
-}
-
-beforeAll(async () => {
-  const t0 = Date.now();
-  const venv = ensureInteropVenv();
-  env = await InteropEnv.start(M);
-  const dirs = {
-    pyProv: preparePyCharm("py-tls-certificates-provider", join(e().tmp, "py-prov"), venv),
-    pyReq: preparePyCharm("py-tls-certificates-requirer", join(e().tmp, "py-req"), venv),
-    tsReq: await buildTsCharm("ts-tls-certificates-requirer", join(e().tmp, "ts-req")),
-    tsProv: await buildTsCharm("ts-tls-certificates-provider", join(e().tmp, "ts-prov")),
-  };
-  timings["set-up"] = Date.now() - t0;
-  const t1 = Date.now();
-  const c = e().controller;
-  await c.deploy(M, { charmDir: dirs.pyProv, name: "ca-py" });
-  await c.deploy(M, { charmDir: dirs.tsReq, name: "ts-req" });
-  await c.deploy(M, { charmDir: dirs.tsProv, name: "ca-ts" });
-  await c.deploy(M, { charmDir: dirs.pyReq, name: "py-req" });
-  await e().settle();
-  timings["deploy"] = Date.now() - t1;
-}, PHASE_MS);
-
-afterAll(async () => {
-  recorder.stop();
-  try {
-    await env?.close();
-  } finally {
-    console.log(`tls-certificates interop timings (ms): ${JSON.stringify(timings)}`);
-  }
-}, PHASE_MS);
-
 describe("tls-certificates with charmlibs-interfaces-tls-certificates 1.12.0", () => {
   it(
     "Python provider -> TS requirer: our requirer gets a certificate for its CSR from the CA",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "ts-req", "ca-py");
-      await e().settle();
-      timings["py-provider integrate+settle"] = Date.now() - t;
+      await suite.integrate("ts-req", "ca-py", "py-provider integrate+settle");
       const ca = e().secretByLabel("ca")["ca-certificate"] ?? "";
-      const key = unitSecret("ts-req/0", KEY_LABEL)["private-key"] ?? "";
+      const key = e().unitSecret("ts-req/0", KEY_LABEL)["private-key"] ?? "";
       const entry = checkIssued("ts-req/0", "ca-py/0", ca, key);
       expect(e().workload("ts-req/0")).toEqual({
         current: "active",
@@ -192,12 +126,9 @@ describe("tls-certificates with charmlibs-interfaces-tls-certificates 1.12.0", (
   it(
     "TS provider -> Python requirer: the requirer gets a certificate for its CSR from our CA",
     async () => {
-      const t = Date.now();
-      await e().controller.integrate(M, "py-req", "ca-ts");
-      await e().settle();
-      timings["ts-provider integrate+settle"] = Date.now() - t;
+      await suite.integrate("py-req", "ca-ts", "ts-provider integrate+settle");
       const ca = e().secretByLabel("ca-certificates")["ca-certificate"] ?? "";
-      const key = unitSecret("py-req/0", KEY_LABEL)["private-key"] ?? "";
+      const key = e().unitSecret("py-req/0", KEY_LABEL)["private-key"] ?? "";
       const entry = checkIssued("py-req/0", "ca-ts/0", ca, key);
       expect(e().workload("py-req/0")).toEqual({
         current: "active",
@@ -211,7 +142,7 @@ describe("tls-certificates with charmlibs-interfaces-tls-certificates 1.12.0", (
       });
       // The library keeps what it got in a unit secret labelled by the CSR's digest.
       const csrHex = createHash("sha256").update(entry.certificate_signing_request).digest("hex");
-      const kept = unitSecret("py-req/0", `${LIBID}-certificate-0-certificates-${csrHex}`);
+      const kept = e().unitSecret("py-req/0", `${LIBID}-certificate-0-certificates-${csrHex}`);
       expect(kept["certificate"]?.trim()).toBe(entry.certificate.trim());
       expect(
         e()
@@ -231,15 +162,16 @@ describe("tls-certificates with charmlibs-interfaces-tls-certificates 1.12.0", (
     async () => {
       const oldCa = e().secretByLabel("ca")["ca-certificate"] ?? "";
       const [oldCsr] = csrsOf("ts-req/0", "ca-py/0");
-      const t = Date.now();
-      const r = await e().controller.runAction(M, "ca-py/0", "rotate-ca");
-      expect(r.status).toBe("completed");
-      await e().settle();
-      timings["revoke+settle"] = Date.now() - t;
+      const r = await suite.timed("revoke+settle", async () => {
+        const run = await e().controller.runAction(M, "ca-py/0", "rotate-ca");
+        expect(run.status).toBe("completed");
+        await e().settle();
+        return run;
+      });
       const ca = e().secretByLabel("ca")["ca-certificate"] ?? "";
       expect(ca).not.toBe(oldCa);
       expect(r.results).toEqual({ "ca-digest": pemDigest(ca) });
-      const key = unitSecret("ts-req/0", KEY_LABEL)["private-key"] ?? "";
+      const key = e().unitSecret("ts-req/0", KEY_LABEL)["private-key"] ?? "";
       const entry = checkIssued("ts-req/0", "ca-py/0", ca, key);
       expect(entry.certificate_signing_request).not.toBe(oldCsr);
       // The revoked certificate is gone with its CSR.
@@ -260,28 +192,26 @@ describe("tls-certificates with charmlibs-interfaces-tls-certificates 1.12.0", (
     PHASE_MS,
   );
 
-  it("never shows a private key (or any secret value) in a databag, log, status or tool argument", () => {
-    const { leaks, secrets, scanned } = scanForLeaks(
-      e().controller,
-      M,
-      recorder.calls,
-      PUBLIC_KEYS,
-    );
-    // Scanned for: both requirers' keys, the Python CA's key before and after the rotation and
-    // our CA's key, as PEM text.
-    const keys = [...secretValues(e().controller, M, PUBLIC_KEYS)].filter(
-      ([value, key]) => key === "private-key" && value.includes("PRIVATE KEY-----"),
-    );
-    expect(keys.length).toBeGreaterThanOrEqual(5);
-    expect(secrets).toBeGreaterThanOrEqual(keys.length);
-    expect(scanned["toolCalls"]).toBeGreaterThan(0);
-    console.log(`tls-certificates leak scan: ${secrets} values, ${JSON.stringify(scanned)}`);
-    expect(leaks).toEqual([]);
-    // Nor any part of a key: no PEM private key marker and no line of a key's body anywhere.
-    const needles = [
-      "PRIVATE KEY-----",
-      ...keys.flatMap(([value]) => value.split("\n").filter((l) => l.length >= 40)),
-    ];
-    expect(visibleTexts().filter((t) => needles.some((n) => t.text.includes(n)))).toEqual([]);
+  suite.leakScanTest({
+    name: "never shows a private key (or any secret value) in a databag, log, status or tool argument",
+    publicKeys: PUBLIC_KEYS,
+    also: ({ secrets, scanned }) => {
+      // Scanned for: both requirers' keys, the Python CA's key before and after the rotation and
+      // our CA's key, as PEM text.
+      const keys = [...secretValues(e().controller, M, PUBLIC_KEYS)].filter(
+        ([value, key]) => key === "private-key" && value.includes("PRIVATE KEY-----"),
+      );
+      expect(keys.length).toBeGreaterThanOrEqual(5);
+      expect(secrets).toBeGreaterThanOrEqual(keys.length);
+      console.log(`tls-certificates leak scan: ${secrets} values, ${JSON.stringify(scanned)}`);
+      // Nor any part of a key: no PEM private key marker and no line of a key's body anywhere.
+      const needles = [
+        "PRIVATE KEY-----",
+        ...keys.flatMap(([value]) => value.split("\n").filter((l) => l.length >= 40)),
+      ];
+      expect(suite.visibleTexts().filter((t) => needles.some((n) => t.text.includes(n)))).toEqual(
+        [],
+      );
+    },
   });
 });

@@ -3,63 +3,26 @@
 // (lib/interfaces/tracing). The provider parses our request databag, publishes a receiver for
 // each protocol we asked for, and our requirer reads the URL of each; nothing else is written.
 // The interface carries no secret: the leak scan runs as in the other files and finds none.
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  InteropEnv,
-  buildTsCharm,
-  ensureInteropVenv,
-  preparePyCharm,
-  recordToolCalls,
-  scanForLeaks,
-} from "./setup.js";
+import { describe, expect, it } from "vitest";
+import { PHASE_MS, interopSuite } from "./suite.js";
 
 const M = "trc";
-const PHASE_MS = 600_000;
-const timings: Record<string, number> = {};
-const recorder = recordToolCalls();
-let env: InteropEnv | undefined;
-
-function e(): InteropEnv {
-  if (env === undefined) throw new Error("no environment (set-up failed)");
-  return env;
-}
-
-beforeAll(async () => {
-  const t0 = Date.now();
-  const venv = ensureInteropVenv();
-  env = await InteropEnv.start(M);
-  const dirs = {
-    pyProv: preparePyCharm("py-tracing-provider", join(e().tmp, "py-prov"), venv),
-    tsReq: await buildTsCharm("ts-tracing-requirer", join(e().tmp, "ts-req")),
-  };
-  timings["set-up"] = Date.now() - t0;
-  const t1 = Date.now();
-  const c = e().controller;
-  await c.deploy(M, { charmDir: dirs.pyProv, name: "tempo-py" });
-  await c.deploy(M, { charmDir: dirs.tsReq, name: "ts-req" });
-  await e().settle();
-  timings["deploy"] = Date.now() - t1;
-}, PHASE_MS);
-
-afterAll(async () => {
-  recorder.stop();
-  try {
-    await env?.close();
-  } finally {
-    console.log(`tracing interop timings (ms): ${JSON.stringify(timings)}`);
-  }
-}, PHASE_MS);
+const suite = interopSuite({
+  title: "tracing",
+  model: M,
+  charms: [
+    { py: "py-tracing-provider", name: "tempo-py" },
+    { ts: "ts-tracing-requirer", name: "ts-req" },
+  ],
+});
+const e = suite.env;
 
 describe("tracing with charmlibs-interfaces-tracing 1.0.0", () => {
   it(
     "Python provider -> TS requirer: our requirer reads the URL published for each protocol",
     async () => {
       expect(e().workload("ts-req/0")).toEqual({ current: "blocked", message: "needs tracing" });
-      const t = Date.now();
-      await e().controller.integrate(M, "ts-req", "tempo-py");
-      await e().settle();
-      timings["integrate+settle"] = Date.now() - t;
+      await suite.integrate("ts-req", "tempo-py", "integrate+settle");
 
       // Our request, byte for byte as the library's TracingRequirerAppData dumps it; the provider
       // shows what it parsed from it.
@@ -107,10 +70,10 @@ describe("tracing with charmlibs-interfaces-tracing 1.0.0", () => {
     async () => {
       const before = e().appBag("tempo-py/0", "tracing");
       const expected = e().workload("ts-req/0");
-      const t = Date.now();
-      await e().controller.scale(M, "ts-req", 2);
-      await e().settle();
-      timings["scale+settle"] = Date.now() - t;
+      await suite.timed("scale+settle", async () => {
+        await e().controller.scale(M, "ts-req", 2);
+        await e().settle();
+      });
       expect(e().controller.showUnit(M, "ts-req/1")["ts-req/1"]?.leader).toBe(false);
       expect(e().workload("ts-req/1")).toEqual(expected);
       expect(e().appBag("tempo-py/0", "tracing")).toEqual(before);
@@ -121,11 +84,6 @@ describe("tracing with charmlibs-interfaces-tracing 1.0.0", () => {
     PHASE_MS,
   );
 
-  it("never shows a secret value in a databag, log, status or tool argument", () => {
-    const { leaks, secrets, scanned } = scanForLeaks(e().controller, M, recorder.calls);
-    // tracing has no secrets: the scan has nothing to find but still covers everything.
-    expect(secrets).toBe(0);
-    expect(scanned["toolCalls"]).toBeGreaterThan(0);
-    expect(leaks).toEqual([]);
-  });
+  // tracing has no secrets: the scan has nothing to find but still covers everything.
+  suite.leakScanTest({ secrets: 0 });
 });
