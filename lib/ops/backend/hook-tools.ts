@@ -202,11 +202,24 @@ export class HookTools {
     );
   }
 
-  /** `relation-list --app -r <ep:id>`: the remote application's name. Cached. */
+  /**
+   * `relation-list --app -r <ep:id>`: the remote application's name. Cached for the hook, and
+   * across hooks by the relation index when there is one.
+   */
   relationRemoteApp(endpoint: string, id: number): string | undefined {
     return this.cached(`relation-app:${id}`, () => {
-      const name = this.json<string | null>("relation-list", ["-r", `${endpoint}:${id}`, "--app"]);
-      return name === null || name === "" ? undefined : name;
+      const indexed = this.index?.remoteApp(id);
+      if (indexed !== undefined && this.index?.mode === "on") return indexed;
+      const raw = this.json<string | null>("relation-list", ["-r", `${endpoint}:${id}`, "--app"]);
+      const name = raw === null || raw === "" ? undefined : raw;
+      if (indexed !== undefined && indexed !== name) {
+        throw new Error(
+          `relation index out of date for relation ${endpoint}:${id}: it holds application ` +
+            `"${indexed}", relation-list --app answers "${name ?? ""}"`,
+        );
+      }
+      if (name !== undefined) this.index?.setRemoteApp(id, name);
+      return name;
     });
   }
 

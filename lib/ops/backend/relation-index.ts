@@ -13,7 +13,10 @@
  * cannot leave a stale entry. A relation hook naming a relation the index does not list drops
  * that endpoint too.
  *
- * The file holds relation ids only (nothing secret), mode 0600. `JAAS_RELATION_INDEX=off` turns
+ * It also keeps the remote application of each listed relation (`relation-list --app`), which
+ * never changes during a relation's life.
+ *
+ * The file holds relation ids and application names only (nothing secret), mode 0600. `JAAS_RELATION_INDEX=off` turns
  * the index off; `JAAS_RELATION_INDEX=verify` keeps it but also asks Juju on every hit and
  * fails the hook on a difference (for tests).
  *
@@ -39,6 +42,8 @@ interface IndexFile {
   format: number;
   unit: string;
   endpoints: Record<string, number[]>;
+  /** The remote application of each relation id (fixed for the relation's life). */
+  remoteApps?: Record<string, string>;
 }
 
 /** Relation ids per endpoint, persisted in the charm directory; see the module notes. */
@@ -47,6 +52,7 @@ export class RelationIndex {
     private readonly path: string,
     private readonly unit: string,
     private readonly endpoints: Map<string, number[]>,
+    private readonly remoteApps: Map<number, string>,
     /** Whether hits are checked against `relation-ids`. */
     readonly mode: RelationIndexMode,
   ) {}
@@ -71,6 +77,7 @@ export class RelationIndex {
       join(juju.charmDir, RELATION_INDEX_FILE),
       juju.unitName,
       new Map(),
+      new Map(),
       mode,
     );
     index.load();
@@ -92,6 +99,27 @@ export class RelationIndex {
     const known = this.endpoints.get(endpoint);
     if (known && known.length === ids.length && known.every((id, i) => id === ids[i])) return;
     this.endpoints.set(endpoint, [...ids]);
+    // Forget the applications of relations no endpoint lists any more.
+    const live = new Set([...this.endpoints.values()].flat());
+    for (const id of this.remoteApps.keys()) if (!live.has(id)) this.remoteApps.delete(id);
+    this.trySave();
+  }
+
+  /**
+   * The remote application of relation `id`, when known. A relation keeps its remote
+   * application for its whole life and Juju never reuses a relation id in a model, so this is
+   * kept for as long as an endpoint lists the relation.
+   */
+  remoteApp(id: number): string | undefined {
+    return this.remoteApps.get(id);
+  }
+
+  /** Records the remote application of a listed relation `id` (written at once). */
+  setRemoteApp(id: number, app: string): void {
+    if (this.remoteApps.get(id) === app) return;
+    // Only for relations an endpoint lists (not, say, the one a -broken hook is about).
+    if (![...this.endpoints.values()].some((ids) => ids.includes(id))) return;
+    this.remoteApps.set(id, app);
     this.trySave();
   }
 
@@ -108,6 +136,11 @@ export class RelationIndex {
     for (const [endpoint, ids] of Object.entries(file.endpoints ?? {})) {
       if (Array.isArray(ids) && ids.every((id) => Number.isInteger(id))) {
         this.endpoints.set(endpoint, ids);
+      }
+    }
+    for (const [id, app] of Object.entries(file.remoteApps ?? {})) {
+      if (/^\d+$/.test(id) && typeof app === "string" && app !== "") {
+        this.remoteApps.set(Number(id), app);
       }
     }
   }
@@ -144,6 +177,7 @@ export class RelationIndex {
       format: FORMAT,
       unit: this.unit,
       endpoints: Object.fromEntries(this.endpoints),
+      remoteApps: Object.fromEntries(this.remoteApps),
     };
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;

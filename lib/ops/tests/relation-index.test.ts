@@ -41,11 +41,17 @@ const rel = (endpoint: string, id: number, remoteUnit = "db/0") => ({
   remoteUnit,
 });
 
-/** A runner answering `relation-ids` from `ids`, counting calls. */
+/** A runner answering `relation-ids` from `ids` and `relation-list --app` from `apps`. */
 class FakeRunner implements ToolRunner {
   calls: string[] = [];
+  apps: Record<number, string> = {};
   constructor(public ids: Record<string, number[]>) {}
   run(tool: string, args: readonly string[]): ToolResult {
+    if (tool === "relation-list") {
+      this.calls.push(`${tool} ${args.join(" ")}`);
+      const id = Number(args[1]?.split(":")[1]);
+      return { stdout: JSON.stringify(this.apps[id] ?? ""), stderr: "", exitCode: 0 };
+    }
     this.calls.push(`${tool} ${args[0] ?? ""}`);
     const endpoint = args[0] ?? "";
     const out = (this.ids[endpoint] ?? []).map((id) => `${endpoint}:${id}`);
@@ -163,5 +169,32 @@ describe("RelationIndex", () => {
     expect(() => hook({ hook: "config-changed" }, runner, verify)).toThrow(
       'relation index out of date for "db": it holds [3], relation-ids answers [3, 4]',
     );
+  });
+
+  it("keeps the remote application of listed relations, and forgets it with the relation", () => {
+    const runner = new FakeRunner({ db: [3], web: [] });
+    runner.apps = { 3: "postgresql" };
+    const appOf = (event: Event, id: number, env: Record<string, string> = {}) => {
+      const tools = new HookTools(runner, RelationIndex.forHook(juju(event), env));
+      tools.relationIds("db");
+      return tools.relationRemoteApp("db", id);
+    };
+    expect(appOf({ hook: "install" }, 3)).toBe("postgresql");
+    runner.calls = [];
+    expect(appOf({ hook: "config-changed" }, 3)).toBe("postgresql");
+    expect(runner.calls).toEqual([]);
+
+    runner.apps = { 3: "other" };
+    expect(() => appOf({ hook: "config-changed" }, 3, { JAAS_RELATION_INDEX: "verify" })).toThrow(
+      'relation index out of date for relation db:3: it holds application "postgresql"',
+    );
+
+    // The relation goes: its -broken hook drops the endpoint, and the application with it.
+    runner.ids = { db: [], web: [] };
+    appOf({ hook: "db-relation-broken", relation: rel("db", 3, "") }, 3);
+    const file = JSON.parse(readFileSync(join(charmDir, RELATION_INDEX_FILE), "utf8")) as {
+      remoteApps: Record<string, string>;
+    };
+    expect(file.remoteApps).toEqual({});
   });
 });
