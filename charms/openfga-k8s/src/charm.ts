@@ -103,6 +103,11 @@ type Stored = {
   tlsFiles: boolean;
   /** The resources whose apply failed, and why (retried on a few events only). */
   resourceFailure: { desired: string; message: string } | null;
+  /**
+   * True from this unit's `install` until its first `start`: Juju introduces the existing
+   * relations in between (relation-created), so a relation not seen yet is not missing yet.
+   */
+  settingUp: boolean;
 };
 
 /**
@@ -166,6 +171,7 @@ export class OpenFgaCharm extends CharmBase {
       appliedLayer: "",
       tlsFiles: false,
       resourceFailure: null,
+      settingUp: false,
     });
 
     // One reconcile for every event that can change the desired state. The libraries observe
@@ -231,6 +237,8 @@ export class OpenFgaCharm extends CharmBase {
   async reconcile(): Promise<void> {
     const st = new StatusCollector();
     this.outcome = st;
+    const hook = this.juju.event.name;
+    if (hook === "install" || hook === "start") this.stored.data.settingUp = hook === "install";
     const cfg = readConfig(this.config.toObject());
     for (const error of cfg.errors) st.blocked(error);
     const leader = this.unit.isLeader();
@@ -365,7 +373,8 @@ export class OpenFgaCharm extends CharmBase {
     }
     const readiness = this.database.readiness();
     if (readiness.state !== "ready") {
-      if (readiness.state === "absent") st.blocked(MESSAGES.missingDatabase(this.app.name));
+      if (readiness.state === "absent" && this.stored.data.settingUp) st.waiting(MESSAGES.newUnit);
+      else if (readiness.state === "absent") st.blocked(MESSAGES.missingDatabase(this.app.name));
       else if (readiness.state === "invalid") st.blocked(readiness.error.statusMessage);
       else st.waiting(MESSAGES.databaseCreation);
       if (readiness.state === "absent" && service?.current === "active") {

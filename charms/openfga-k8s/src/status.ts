@@ -35,6 +35,7 @@ export const MESSAGES = {
   missingDatabase: (app: string) =>
     `missing database relation: run \`juju integrate ${app}:database postgresql-k8s\``,
   databaseCreation: "Waiting for database creation",
+  newUnit: "waiting for Juju to introduce the relations of this new unit",
   token: "waiting for the leader to create the API token",
   leaderMigration: "Waiting for leader unit to run the migration",
   migrationFailed:

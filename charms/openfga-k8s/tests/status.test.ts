@@ -50,6 +50,22 @@ describe("status paths", () => {
     expect(out.unitStatus).toEqual({ status: "blocked", message: BLOCKED_DB });
   });
 
+  it("a new unit waits, rather than blocks, for relations Juju has not introduced before start", async () => {
+    // Scale-up: install, then relation-created for the existing relations, then start.
+    const installed = await ctx.run(ctx.on.install(), ready({ relations: [peers()] }));
+    expect(installed.unitStatus).toEqual({
+      status: "waiting",
+      message: "waiting for Juju to introduce the relations of this new unit",
+    });
+    const created = await ctx.run(ctx.on.relationCreated(peers()), installed);
+    expect(created.unitStatus.status).toBe("waiting");
+    // Started with no database relation: now it is missing.
+    const started = await ctx.run(ctx.on.start(), created);
+    expect(started.unitStatus).toEqual({ status: "blocked", message: BLOCKED_DB });
+    const later = await ctx.run(ctx.on.configChanged(), started);
+    expect(later.unitStatus).toEqual({ status: "blocked", message: BLOCKED_DB });
+  });
+
   it("waits for the database to be created", async () => {
     const out = await ctx.run(
       ctx.on.configChanged(),
