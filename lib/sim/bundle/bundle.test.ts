@@ -238,7 +238,7 @@ describe("refusals", () => {
     [
       "a charm not in the catalogue",
       "applications:\n  a: {charm: postgresql-k8s-nope}\n",
-      'application "a": charm "postgresql-k8s-nope" is not in the local catalogue (it has: demo, keeper, probe, relay;',
+      'application "a": charm "postgresql-k8s-nope" is not in the local catalogue (it has: census, demo, keeper, probe, relay;',
     ],
     [
       "a charm path that does not exist",

@@ -69,7 +69,7 @@ describe("charm catalogue", () => {
       cacheDir: join(tmp, "c2"),
     });
     expect(() => catalogue.locate("postgresql-k8s")).toThrow(
-      'charm "postgresql-k8s" is not in the local catalogue (it has: keeper, relay; searched lib/sim/tests/charms/); give a local path (./path/to/charm) to deploy another charm',
+      'charm "postgresql-k8s" is not in the local catalogue (it has: census, keeper, relay; searched lib/sim/tests/charms/); give a local path (./path/to/charm) to deploy another charm',
     );
     expect(() => catalogue.locate("./nope", tmp)).toThrow(
       `charm path "${join(tmp, "nope")}" does not exist`,

@@ -117,7 +117,7 @@ describe("deploying bundles", () => {
 
       // One charm by name: an unknown name lists the catalogue, and changes nothing.
       await expect(deployCharm(c, "m", { charm: "nope" }, { catalogue })).rejects.toThrow(
-        'charm "nope" is not in the local catalogue (it has: keeper, relay;',
+        'charm "nope" is not in the local catalogue (it has: census, keeper, relay;',
       );
       expect(JSON.stringify(c.state)).toBe(before);
     });
