@@ -4,10 +4,10 @@
  * and how many times each unit's OpenFGA was started (the target: exactly once). Writes
  * `bench/results/openfga-deploy.json`.
  *
- * Each run is a fresh controller set up as `charms/openfga-k8s/tests/local-model.test.ts` sets
- * it up: a network namespace per unit, a real Pebble (v1.26.0) per container through
- * `WorkloadManager`, the real OpenFGA server (`.cache/images/openfga`) and the PostgreSQL
- * stand-in charm (`integration-tests/charms/postgresql-k8s`, real PostgreSQL,
+ * Each run is a fresh controller set up by `startLocalModel` (`lib/sim/testing/local-model.ts`),
+ * as `charms/openfga-k8s/tests/local-model.test.ts` sets it up: a network namespace per unit, a
+ * real Pebble (v1.26.0) per container through `WorkloadManager`, the real OpenFGA server
+ * (`.cache/images/openfga`) and the PostgreSQL stand-in charm (`integration-tests/charms/postgresql-k8s`, real PostgreSQL,
  * `.cache/images/postgresql`). It deploys `postgresql-k8s` (1 unit) and `openfga-k8s` (1 unit,
  * then 3 units in a second fresh controller), integrates `openfga-k8s:database`, and settles.
  * The clock starts at the first `deploy` (the charms are built before, and timed apart) and
@@ -34,32 +34,33 @@
  * run.workloadStarts["openfga-k8s/2"]; // { charmLog: 1, pebbleStartTasks: 1, processes: 1 }
  * ```
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { buildCharmDir } from "../../lib/pack/build.js";
-import { Controller } from "../../lib/sim/controller.js";
-import { ensureExecHelper } from "../../lib/sim/workload/exec-helper.js";
-import { WorkloadManager, defaultPebble } from "../../lib/sim/workload/manager.js";
+import {
+  buildCharms,
+  imageFolder,
+  localModelPrerequisites,
+  startLocalModel,
+} from "../../lib/sim/testing/local-model.js";
+import type { LeftOver, ServiceStarts } from "../../lib/sim/testing/local-model.js";
+import { defaultPebble } from "../../lib/sim/workload/manager.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..", "..");
 const CHARM = join(ROOT, "charms", "openfga-k8s");
 const POSTGRESQL = join(ROOT, "integration-tests", "charms", "postgresql-k8s");
-const OPENFGA_IMAGE = join(ROOT, ".cache", "images", "openfga");
-const POSTGRESQL_IMAGE = join(ROOT, ".cache", "images", "postgresql");
+const OPENFGA_IMAGE = imageFolder("openfga");
+const POSTGRESQL_IMAGE = imageFolder("postgresql");
 const MODEL = "jaas";
 const APP = "openfga-k8s";
 const DB = "postgresql-k8s";
 const SETTLE_TIMEOUT_MS = 600_000;
 
 /** The built charm directories. */
-export interface BuiltCharms {
-  openfga: string;
-  postgresql: string;
-}
+export type DeployCharms = Readonly<Record<"openfga" | "postgresql", string>>;
 
 /** Hooks run, in total and by hook name. */
 export interface HookCount {
@@ -72,11 +73,7 @@ export interface HookCount {
 }
 
 /** How many times one unit's OpenFGA was started, three ways. */
-export interface WorkloadStarts {
-  charmLog: number;
-  pebbleStartTasks: number;
-  processes: number;
-}
+export type WorkloadStarts = ServiceStarts;
 
 /** One deploy, in a fresh controller. */
 export interface DeployRun {
@@ -157,41 +154,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 
 /** Whether the machine can run the benchmark, and why not. */
 export function missing(): string[] {
-  const why: string[] = [];
-  if (process.getuid?.() !== 0) why.push("root (network and mount namespaces)");
-  if (!existsSync(defaultPebble())) why.push(`${defaultPebble()} (scripts/install-pebble.sh)`);
-  if (!existsSync(join(OPENFGA_IMAGE, "openfga"))) why.push(`${OPENFGA_IMAGE}/openfga`);
-  if (!existsSync(join(OPENFGA_IMAGE, "grpc_health_probe")))
-    why.push(`${OPENFGA_IMAGE}/grpc_health_probe`);
-  if (!existsSync(join(POSTGRESQL_IMAGE, "postgresql", "bin", "postgres")))
-    why.push(`${POSTGRESQL_IMAGE}/postgresql/bin/postgres`);
-  return why;
-}
-
-/**
- * Builds both charms into `dir` as the local-model test does (esbuild bundle, Node linked).
- *
- * @example
- * ```ts
- * const charms = await buildCharms("/tmp/openfga-deploy-x");
- * ```
- */
-export async function buildCharms(dir: string): Promise<BuiltCharms> {
-  const build = async (charmDir: string, entry: string, outDir: string): Promise<string> =>
-    (
-      await buildCharmDir({
-        charmDir,
-        entry,
-        outDir,
-        node: process.execPath,
-        nodeInstall: "symlink",
-        minify: false,
-      })
-    ).dir;
-  return {
-    openfga: await build(CHARM, join(CHARM, "src", "main.ts"), join(dir, "openfga-k8s")),
-    postgresql: await build(POSTGRESQL, join(POSTGRESQL, "src", "main.ts"), join(dir, DB)),
-  };
+  return localModelPrerequisites({
+    images: { openfga: ["openfga", "grpc_health_probe"], postgresql: ["postgresql/bin/postgres"] },
+  });
 }
 
 function countHooks(
@@ -209,45 +174,6 @@ function countHooks(
   return { total: records.length, byHook: sorted, retries, hookSeconds: round3(ms / 1000) };
 }
 
-async function workloadStarts(
-  c: Controller,
-  manager: WorkloadManager,
-  unit: string,
-): Promise<WorkloadStarts> {
-  const ref = { model: MODEL, unit };
-  const charmLog = c
-    .unitLog(MODEL, unit)
-    .filter((l) => l.message.includes("OpenFGA (re)started")).length;
-  const pebble = manager.client(ref, "openfga");
-  let pebbleStartTasks: number;
-  try {
-    const changes = await pebble.getChanges({ select: "all" });
-    pebbleStartTasks = changes
-      .flatMap((ch) => ch.tasks)
-      .filter((t) => t.kind === "start" && t.summary.includes('"openfga"')).length;
-  } finally {
-    pebble.close();
-  }
-  const log = readFileSync(
-    join(dirname(manager.containersDir(ref)), "logs", "openfga.log"),
-    "utf8",
-  );
-  const processes = log.split("\n").filter((l) => l.includes('Service "openfga" starting')).length;
-  return { charmLog, pebbleStartTasks, processes };
-}
-
-/** Lines of `ip <args>` output naming something with `prefix`. */
-function ipLines(args: string[], prefix: string): string[] {
-  try {
-    return execFileSync("ip", args, { encoding: "utf8" })
-      .split("\n")
-      .filter((l) => l.includes(prefix))
-      .map((l) => l.trim());
-  } catch {
-    return [];
-  }
-}
-
 /**
  * One deploy in a fresh controller: PostgreSQL (1 unit) and OpenFGA (`units` units), the
  * database integrated, settled; then everything removed.
@@ -258,38 +184,22 @@ function ipLines(args: string[], prefix: string): string[] {
  * run.toIdleSeconds;
  * ```
  */
-export async function deployOnce(charms: BuiltCharms, units: number): Promise<DeployRun> {
-  const work = mkdtempSync(join(tmpdir(), "ofd-"));
-  cleanups.push(async () => rmSync(work, { recursive: true, force: true }));
+export async function deployOnce(charms: DeployCharms, units: number): Promise<DeployRun> {
+  const loadBefore = load();
+  const model = await startLocalModel({ models: [MODEL], prefix: "ofd-" });
+  // Closed once, here or by the signal handler; failures are logged, the leftovers recorded.
+  let closed: Promise<LeftOver> | undefined;
+  const close = (): Promise<LeftOver> =>
+    (closed ??= model.close({
+      onError: (e: unknown) => console.error(`clean-up failed: ${(e as Error).message}`),
+    }));
+  cleanups.push(async () => {
+    await close();
+  });
   try {
-    const manager = new WorkloadManager({ stateDir: join(work, "wl") });
-    cleanups.push(() => manager.close());
-    const loadBefore = load();
-    const c = await Controller.create({
-      stateDir: join(work, "ctl"),
-      networking: true,
-      workloads: manager,
-      updateStatusIntervalMs: 0,
-      timeScale: 0.005,
-      persist: false,
-    });
-    cleanups.push(() => c.destroy());
-    const prefix = c.network?.prefix ?? "";
-    await c.addModel(MODEL);
-    const allStatuses = (): Record<string, string> => {
-      const out: Record<string, string> = {};
-      for (const app of Object.values(c.status(MODEL).applications ?? {})) {
-        for (const [name, u] of Object.entries(app.units ?? {})) {
-          const ws = (u as { "workload-status"?: { current?: string; message?: string } })[
-            "workload-status"
-          ];
-          out[name] = `${ws?.current ?? "unknown"}${ws?.message ? `: ${ws.message}` : ""}`;
-        }
-      }
-      return out;
-    };
+    const c = model.controller;
     const allActive = (): boolean => {
-      const s = Object.entries(allStatuses());
+      const s = Object.entries(model.workloadStatuses(MODEL));
       return (
         s.length === units + 1 && s.every(([, v]) => v === "active" || v.startsWith("active:"))
       );
@@ -300,7 +210,7 @@ export async function deployOnce(charms: BuiltCharms, units: number): Promise<De
     const poll = setInterval(() => {
       if (activeAt === null && allActive()) activeAt = performance.now();
     }, 50);
-    let settled: Awaited<ReturnType<Controller["settle"]>>;
+    let settled: Awaited<ReturnType<typeof c.settle>>;
     try {
       await c.deploy(MODEL, {
         charmDir: charms.postgresql,
@@ -322,7 +232,7 @@ export async function deployOnce(charms: BuiltCharms, units: number): Promise<De
     if (interrupted) throw new Error("interrupted");
     if (activeAt === null && allActive()) activeAt = end;
 
-    const statuses = allStatuses();
+    const statuses = model.workloadStatuses(MODEL);
     const activeIdle = settled.idle && settled.errors.length === 0 && allActive();
     const records = c.hooks.filter((h) => h.model === MODEL);
     const byUnit: Record<string, HookCount> = {};
@@ -337,7 +247,11 @@ export async function deployOnce(charms: BuiltCharms, units: number): Promise<De
     for (const unit of Object.keys(statuses)
       .filter((u) => u.startsWith(`${APP}/`))
       .sort()) {
-      starts[unit] = await workloadStarts(c, manager, unit);
+      starts[unit] = await model.serviceStarts(MODEL, unit, {
+        container: "openfga",
+        service: "openfga",
+        charmLog: "OpenFGA (re)started",
+      });
     }
     const startedOncePerUnit =
       Object.keys(starts).length === units &&
@@ -358,15 +272,11 @@ export async function deployOnce(charms: BuiltCharms, units: number): Promise<De
       startedOncePerUnit,
     };
     const loadAfter = load();
-    await runCleanups();
+    const { namespaces, links, folders } = await close();
     return {
       ...run,
       loadAverage: { before: loadBefore, after: loadAfter },
-      leftOver: {
-        namespaces: prefix ? ipLines(["netns", "list"], prefix) : [],
-        links: prefix ? ipLines(["-o", "link", "show"], prefix) : [],
-        folders: existsSync(work) ? [work] : [],
-      },
+      leftOver: { namespaces, links, folders },
     };
   } finally {
     await runCleanups();
@@ -407,13 +317,15 @@ export async function runDeployBench(
   const why = missing();
   if (why.length > 0) throw new Error(`cannot run: needs ${why.join(", ")}`);
   const loadBefore = load();
-  ensureExecHelper();
   buildDir = mkdtempSync(join(tmpdir(), "ofd-build-"));
   const runs: DeployRun[] = [];
   let buildSeconds: number;
   try {
     const t = performance.now();
-    const charms = await buildCharms(buildDir);
+    const { dirs: charms } = await buildCharms(
+      { openfga: CHARM, postgresql: POSTGRESQL },
+      { outDir: buildDir },
+    );
     buildSeconds = round3((performance.now() - t) / 1000);
     for (let r = 0; r < runsPer; r++) {
       for (const units of unitCounts) {

@@ -6,20 +6,16 @@
  * then serve on port 8080 at their own addresses. Needs root and `.cache/bin/pebble`.
  */
 
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { buildCharmDir } from "../../pack/build.js";
-import { Controller } from "../controller.js";
+import { buildCharms, localModelPrerequisites, startLocalModel } from "../testing/local-model.js";
+import type { BuiltCharms, LeftOver } from "../testing/local-model.js";
 import type { WorkloadEvent } from "./events.js";
-import { ensureExecHelper } from "./exec-helper.js";
-import { defaultPebble, WorkloadManager } from "./manager.js";
-import { delay, pidsWithMarker } from "./procs.js";
+import { delay } from "./procs.js";
 
 const DEMO = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "examples", "demo");
 
@@ -35,57 +31,42 @@ function get(host: string, port: number): Promise<number> {
   });
 }
 
-describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
+const missing = localModelPrerequisites();
+if (missing.length > 0)
+  console.warn(`workload controller test skipped: needs ${missing.join(", ")}`);
+
+describe.skipIf(missing.length > 0)(
   "workload manager behind the controller (real kernel, real Pebble)",
   () => {
-    let work: string;
-    let charmDir: string;
-    let image: string;
+    let charms: BuiltCharms<"demo"> | undefined;
 
     beforeAll(async () => {
-      ensureExecHelper();
-      work = await mkdtemp(join(tmpdir(), "wl-ctl-"));
-      image = join(work, "image"); // the demo runs python3 from the base system: an empty image
-      await mkdir(image);
-      const built = await buildCharmDir({
-        charmDir: DEMO,
-        entry: join(DEMO, "src", "main.ts"),
-        outDir: join(work, "demo"),
-        node: process.execPath,
-        nodeInstall: "symlink",
-        minify: false,
-      });
-      charmDir = built.dir;
+      charms = await buildCharms({ demo: DEMO });
     }, 120_000);
 
     afterAll(async () => {
-      if (work) await rm(work, { recursive: true, force: true });
+      await charms?.remove();
     });
 
     it("runs the demo charm's workload in every unit, each on port 8080 at its own address", async () => {
-      const manager = new WorkloadManager({ stateDir: join(work, "wl") });
+      const charmDir = charms!.dirs.demo;
+      const model = await startLocalModel({ models: ["jaas"] });
+      const c = model.controller;
       const events: WorkloadEvent[] = [];
-      manager.subscribe((e) => {
+      model.workloads.subscribe((e) => {
         events.push(e);
       });
-      const c = await Controller.create({
-        stateDir: join(work, "ctl"),
-        networking: true,
-        workloads: manager,
-        updateStatusIntervalMs: 0,
-        timeScale: 0.005,
-        persist: false,
-      });
+      let leftOver: LeftOver;
       try {
-        await c.addModel("jaas");
+        const image = join(model.dir, "image"); // the demo runs python3 from the base system: an empty image
+        await mkdir(image);
         await c.deploy("jaas", {
           charmDir,
           name: "demo",
           scale: 2,
           resources: { "web-image": image },
         });
-        const settled = await c.settle({ timeoutMs: 90_000 });
-        expect(settled.errors).toEqual([]);
+        await model.settle("deploy", { timeoutMs: 90_000 });
         expect(
           events
             .filter((e) => e.kind === "pebble-ready")
@@ -107,13 +88,9 @@ describe.skipIf(process.getuid?.() !== 0 || !existsSync(defaultPebble()))(
         const log = c.unitLog("jaas", "demo/0").map((l) => l.message);
         expect(log.join("\n")).not.toContain("Uncaught exception");
       } finally {
-        try {
-          await c.destroy();
-        } finally {
-          await manager.close();
-        }
+        leftOver = await model.close();
       }
-      expect(await pidsWithMarker(join(work, "wl"))).toEqual([]);
+      expect(leftOver.processes).toEqual([]);
     }, 180_000);
   },
 );

@@ -9,41 +9,28 @@
  * makes, which the local model resolves to the leader. Removing the relation drops the user.
  * Needs root, `.cache/bin/pebble` and the image folder.
  */
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCharmDir } from "../../../../lib/pack/build.js";
-import { Controller } from "../../../../lib/sim/controller.js";
 import { execInNamespace } from "../../../../lib/sim/network/exec.js";
-import { ensureExecHelper } from "../../../../lib/sim/workload/exec-helper.js";
-import { WorkloadManager, defaultPebble } from "../../../../lib/sim/workload/manager.js";
+import {
+  buildCharms,
+  imageFolder,
+  localModelPrerequisites,
+  startLocalModel,
+} from "../../../../lib/sim/testing/local-model.js";
+import type { BuiltCharms } from "../../../../lib/sim/testing/local-model.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CHARM = resolve(HERE, "..");
 const CLIENT = join(HERE, "db-client");
-const IMAGE = resolve(HERE, "..", "..", "..", "..", ".cache", "images", "postgresql");
+const IMAGE = imageFolder("postgresql");
 
-const ready =
-  process.getuid?.() === 0 &&
-  existsSync(defaultPebble()) &&
-  existsSync(join(IMAGE, "postgresql", "bin", "postgres"));
-
-async function build(charmDir: string, entry: string, outDir: string): Promise<string> {
-  const built = await buildCharmDir({
-    charmDir,
-    entry,
-    outDir,
-    node: process.execPath,
-    nodeInstall: "symlink",
-    minify: false,
-  });
-  return built.dir;
-}
+const missing = localModelPrerequisites({ images: { postgresql: ["postgresql/bin/postgres"] } });
+if (missing.length > 0)
+  console.warn(`postgresql-k8s local-model test skipped: needs ${missing.join(", ")}`);
 
 /** Connects to `address:port` as the published user, retrying while the server settles. */
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
@@ -81,160 +68,150 @@ process.stdin.on("data", (d) => (text += d)).on("end", async () => {
 });
 `;
 
-describe.skipIf(!ready)("postgresql-k8s stand-in in the local model (real PostgreSQL)", () => {
-  let work: string;
-  let pgCharm: string;
-  let clientCharm: string;
+describe.skipIf(missing.length > 0)(
+  "postgresql-k8s stand-in in the local model (real PostgreSQL)",
+  () => {
+    let charms: BuiltCharms<"postgresql" | "client"> | undefined;
 
-  beforeAll(async () => {
-    ensureExecHelper();
-    work = await mkdtemp(join(tmpdir(), "pgk8s-"));
-    pgCharm = await build(CHARM, join(CHARM, "src", "main.ts"), join(work, "postgresql-k8s"));
-    clientCharm = await build(CLIENT, join(CLIENT, "main.ts"), join(work, "db-client"));
-  }, 120_000);
+    beforeAll(async () => {
+      charms = await buildCharms({ postgresql: CHARM, client: CLIENT });
+    }, 120_000);
 
-  afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
-  });
-
-  it("serves a database to a requirer, which connects with the published credentials", async () => {
-    const manager = new WorkloadManager({ stateDir: join(work, "wl") });
-    const c = await Controller.create({
-      stateDir: join(work, "ctl"),
-      networking: true,
-      workloads: manager,
-      updateStatusIntervalMs: 0,
-      timeScale: 0.005,
-      persist: false,
+    afterAll(async () => {
+      await charms?.remove();
     });
-    try {
-      await c.addModel("jaas");
-      await c.deploy("jaas", {
-        charmDir: pgCharm,
-        name: "postgresql-k8s",
-        resources: { "postgresql-image": IMAGE },
-      });
-      await c.deploy("jaas", { charmDir: clientCharm, name: "db-client" });
-      await c.integrate("jaas", "db-client", "postgresql-k8s");
-      const settled = await c.settle({ timeoutMs: 150_000 });
-      expect(settled.errors).toEqual([]);
 
-      const status = c.status("jaas");
-      const pgUnit = status.applications["postgresql-k8s"]?.units?.["postgresql-k8s/0"];
-      expect(pgUnit?.["workload-status"]).toMatchObject({ current: "active", message: "Primary" });
-      const clientUnit = status.applications["db-client"]?.units?.["db-client/0"];
-      expect(clientUnit?.["workload-status"]).toMatchObject({
-        current: "active",
-        message: "database appdb ready",
-      });
+    it("serves a database to a requirer, which connects with the published credentials", async () => {
+      const { dirs } = charms!;
+      const model = await startLocalModel({ models: ["jaas"] });
+      const c = model.controller;
+      try {
+        await c.deploy("jaas", {
+          charmDir: dirs.postgresql,
+          name: "postgresql-k8s",
+          resources: { "postgresql-image": IMAGE },
+        });
+        await c.deploy("jaas", { charmDir: dirs.client, name: "db-client" });
+        await c.integrate("jaas", "db-client", "postgresql-k8s");
+        await model.settle("deploy", { timeoutMs: 150_000 });
 
-      const got = await c.runAction("jaas", "db-client/0", "connection");
-      expect(got.status).toBe("completed");
-      const r = got.results as Record<string, string>;
-      const host = "postgresql-k8s-primary.jaas.svc.cluster.local";
-      expect(r.endpoint).toBe(`${host}:5432`);
-      expect(r["read-only-endpoint"]).toBe("postgresql-k8s-replicas.jaas.svc.cluster.local:5432");
-      expect(r.username).toMatch(/^relation_id_\d+$/);
-      expect(r.database).toBe("appdb");
-      expect(r.tls).toBe("false");
-      expect(r.version).toMatch(/^18\.\d+$/);
-      expect(r.uris).toBe(`postgresql://${r.username}:${r.password}@${host}:5432/appdb`);
+        const status = c.status("jaas");
+        const pgUnit = status.applications["postgresql-k8s"]?.units?.["postgresql-k8s/0"];
+        expect(pgUnit?.["workload-status"]).toMatchObject({
+          current: "active",
+          message: "Primary",
+        });
+        const clientUnit = status.applications["db-client"]?.units?.["db-client/0"];
+        expect(clientUnit?.["workload-status"]).toMatchObject({
+          current: "active",
+          message: "database appdb ready",
+        });
 
-      // The published host resolves inside the model; from the host the test goes through the
-      // primary unit's address.
-      const address = pgUnit?.address as string;
-      expect(address).toMatch(/^10\.\d+\.\d+\.\d+$/);
+        const got = await c.runAction("jaas", "db-client/0", "connection");
+        expect(got.status).toBe("completed");
+        const r = got.results as Record<string, string>;
+        const host = "postgresql-k8s-primary.jaas.svc.cluster.local";
+        expect(r.endpoint).toBe(`${host}:5432`);
+        expect(r["read-only-endpoint"]).toBe("postgresql-k8s-replicas.jaas.svc.cluster.local:5432");
+        expect(r.username).toMatch(/^relation_id_\d+$/);
+        expect(r.database).toBe("appdb");
+        expect(r.tls).toBe("false");
+        expect(r.version).toMatch(/^18\.\d+$/);
+        expect(r.uris).toBe(`postgresql://${r.username}:${r.password}@${host}:5432/appdb`);
 
-      // From the requirer's namespace, by the published names: <app>-primary is the leader (the
-      // primary), <app>-replicas every unit; a client there logs in by the primary's name.
-      const ns = c.network?.unit({ model: "jaas", unit: "db-client/0" })?.namespace ?? "";
-      expect(ns).not.toBe("");
-      for (const name of [host, "postgresql-k8s-replicas.jaas.svc.cluster.local"]) {
-        const found = await execInNamespace(ns, ["getent", "hosts", name]);
-        expect(found.stdout.split(/\s+/)[0]).toBe(address);
-      }
-      const remote = await execInNamespace(ns, [process.execPath, "-e", CONNECT_SCRIPT], {
-        input: JSON.stringify({
-          host,
+        // The published host resolves inside the model; from the host the test goes through the
+        // primary unit's address.
+        const address = pgUnit?.address as string;
+        expect(address).toMatch(/^10\.\d+\.\d+\.\d+$/);
+
+        // From the requirer's namespace, by the published names: <app>-primary is the leader (the
+        // primary), <app>-replicas every unit; a client there logs in by the primary's name.
+        const ns = c.network?.unit({ model: "jaas", unit: "db-client/0" })?.namespace ?? "";
+        expect(ns).not.toBe("");
+        for (const name of [host, "postgresql-k8s-replicas.jaas.svc.cluster.local"]) {
+          const found = await execInNamespace(ns, ["getent", "hosts", name]);
+          expect(found.stdout.split(/\s+/)[0]).toBe(address);
+        }
+        const remote = await execInNamespace(ns, [process.execPath, "-e", CONNECT_SCRIPT], {
+          input: JSON.stringify({
+            host,
+            port: 5432,
+            user: r.username,
+            password: r.password,
+            database: r.database,
+          }),
+          timeoutMs: 30_000,
+        });
+        expect(JSON.parse(remote.stdout)).toEqual({ who: r.username, db: "appdb", addr: address });
+        const client = await connect({
+          host: address,
           port: 5432,
           user: r.username,
           password: r.password,
           database: r.database,
-        }),
-        timeoutMs: 30_000,
-      });
-      expect(JSON.parse(remote.stdout)).toEqual({ who: r.username, db: "appdb", addr: address });
-      const client = await connect({
-        host: address,
-        port: 5432,
-        user: r.username,
-        password: r.password,
-        database: r.database,
-      });
-      try {
-        await client.query("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)");
-        await client.query("INSERT INTO notes (body) VALUES ($1), ($2)", ["hello", "world"]);
-        const rows = await client.query<{ n: string; who: string; db: string }>(
-          "SELECT count(*) AS n, current_user AS who, current_database() AS db FROM notes",
-        );
-        expect(rows.rows[0]).toEqual({ n: "2", who: r.username, db: "appdb" });
-        // The relation's user is an ordinary login role.
-        const role = await client.query<{ rolsuper: boolean }>(
-          "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
-        );
-        expect(role.rows[0]?.rolsuper).toBe(false);
-      } finally {
-        await client.end();
-      }
+        });
+        try {
+          await client.query("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)");
+          await client.query("INSERT INTO notes (body) VALUES ($1), ($2)", ["hello", "world"]);
+          const rows = await client.query<{ n: string; who: string; db: string }>(
+            "SELECT count(*) AS n, current_user AS who, current_database() AS db FROM notes",
+          );
+          expect(rows.rows[0]).toEqual({ n: "2", who: r.username, db: "appdb" });
+          // The relation's user is an ordinary login role.
+          const role = await client.query<{ rolsuper: boolean }>(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+          );
+          expect(role.rows[0]?.rolsuper).toBe(false);
+        } finally {
+          await client.end();
+        }
 
-      // A wrong password is refused: the server checks passwords (SCRAM over TCP).
-      await expect(
-        connect({
+        // A wrong password is refused: the server checks passwords (SCRAM over TCP).
+        await expect(
+          connect({
+            host: address,
+            port: 5432,
+            user: r.username,
+            password: "wrong",
+            database: "appdb",
+          }),
+        ).rejects.toThrow(/password authentication failed/);
+
+        // Neither the password nor the operator's appears in any unit's log.
+        const operator = await c.runAction("jaas", "postgresql-k8s/0", "get-password");
+        const operatorPassword = (operator.results as Record<string, string>).password!;
+        for (const unit of ["postgresql-k8s/0", "db-client/0"]) {
+          const log = c
+            .unitLog("jaas", unit)
+            .map((l) => l.message)
+            .join("\n");
+          expect(log).not.toContain(r.password!);
+          expect(log).not.toContain(operatorPassword);
+        }
+
+        // Removing the relation drops the user (the database stays).
+        await c.removeRelation("jaas", "db-client", "postgresql-k8s");
+        await model.settle("relation removed", { timeoutMs: 60_000 });
+        const admin = await connect({
           host: address,
           port: 5432,
-          user: r.username,
-          password: "wrong",
-          database: "appdb",
-        }),
-      ).rejects.toThrow(/password authentication failed/);
-
-      // Neither the password nor the operator's appears in any unit's log.
-      const operator = await c.runAction("jaas", "postgresql-k8s/0", "get-password");
-      const operatorPassword = (operator.results as Record<string, string>).password!;
-      for (const unit of ["postgresql-k8s/0", "db-client/0"]) {
-        const log = c
-          .unitLog("jaas", unit)
-          .map((l) => l.message)
-          .join("\n");
-        expect(log).not.toContain(r.password!);
-        expect(log).not.toContain(operatorPassword);
-      }
-
-      // Removing the relation drops the user (the database stays).
-      await c.removeRelation("jaas", "db-client", "postgresql-k8s");
-      const after = await c.settle({ timeoutMs: 60_000 });
-      expect(after.errors).toEqual([]);
-      const admin = await connect({
-        host: address,
-        port: 5432,
-        user: "operator",
-        password: operatorPassword,
-        database: "postgres",
-      });
-      try {
-        const roles = await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [r.username]);
-        expect(roles.rowCount).toBe(0);
-        const dbs = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'appdb'");
-        expect(dbs.rowCount).toBe(1);
+          user: "operator",
+          password: operatorPassword,
+          database: "postgres",
+        });
+        try {
+          const roles = await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [
+            r.username,
+          ]);
+          expect(roles.rowCount).toBe(0);
+          const dbs = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'appdb'");
+          expect(dbs.rowCount).toBe(1);
+        } finally {
+          await admin.end();
+        }
       } finally {
-        await admin.end();
+        await model.close();
       }
-    } finally {
-      try {
-        await c.destroy();
-      } finally {
-        await manager.close();
-      }
-    }
-  }, 300_000);
-});
+    }, 300_000);
+  },
+);

@@ -7,30 +7,16 @@
  * verify against it. The charms have no containers: no root needed.
  */
 import { X509Certificate } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCharmDir } from "../../../../lib/pack/build.js";
 import type { Controller } from "../../../../lib/sim/controller.js";
-import { Controller as SimController } from "../../../../lib/sim/controller.js";
+import { buildCharms, startLocalModel } from "../../../../lib/sim/testing/local-model.js";
+import type { BuiltCharms } from "../../../../lib/sim/testing/local-model.js";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CHARM = resolve(HERE, "..");
 const CLIENT = join(HERE, "tls-client");
-
-async function build(charmDir: string, entry: string, outDir: string): Promise<string> {
-  const built = await buildCharmDir({
-    charmDir,
-    entry,
-    outDir,
-    node: process.execPath,
-    nodeInstall: "symlink",
-    minify: false,
-  });
-  return built.dir;
-}
 
 interface Shown {
   certificate: string;
@@ -72,43 +58,39 @@ function verify(got: Shown, unit: string): X509Certificate {
 }
 
 describe("self-signed-certificates stand-in in the local model", () => {
-  let work: string;
-  let sscCharm: string;
-  let clientCharm: string;
+  let charms: BuiltCharms<"ssc" | "client"> | undefined;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "ssc-"));
-    sscCharm = await build(CHARM, join(CHARM, "src", "main.ts"), join(work, "ssc"));
-    clientCharm = await build(CLIENT, join(CLIENT, "main.ts"), join(work, "tls-client"));
+    charms = await buildCharms({ ssc: CHARM, client: CLIENT });
   }, 120_000);
 
   afterAll(async () => {
-    if (work) await rm(work, { recursive: true, force: true });
+    await charms?.remove();
   });
 
   it("signs each client unit's CSR; certificates verify against the transferred CA, also after a rotation", async () => {
-    const c = await SimController.create({
-      stateDir: join(work, "ctl"),
-      updateStatusIntervalMs: 4_000,
-      timeScale: 0.005,
-      persist: false,
+    const { dirs } = charms!;
+    // The charms have no containers: no networking, no workloads.
+    const model = await startLocalModel({
+      networking: false,
+      models: ["jaas"],
+      controller: { updateStatusIntervalMs: 4_000 },
     });
+    const c = model.controller;
     try {
-      await c.addModel("jaas");
       await c.deploy("jaas", {
-        charmDir: sscCharm,
+        charmDir: dirs.ssc,
         name: "self-signed-certificates",
         config: { "ca-common-name": "jaas-test-ca" },
       });
-      await c.deploy("jaas", { charmDir: clientCharm, name: "tls-client", scale: 2 });
+      await c.deploy("jaas", { charmDir: dirs.client, name: "tls-client", scale: 2 });
       await c.integrate("jaas", "tls-client:certificates", "self-signed-certificates:certificates");
       await c.integrate(
         "jaas",
         "tls-client:receive-ca-cert",
         "self-signed-certificates:send-ca-cert",
       );
-      const settled = await c.settle({ timeoutMs: 120_000 });
-      expect(settled.errors).toEqual([]);
+      await model.settle("deploy", { timeoutMs: 120_000 });
 
       const units = ["tls-client/0", "tls-client/1"];
       const serials = new Set<string>();
@@ -144,7 +126,7 @@ describe("self-signed-certificates stand-in in the local model", () => {
       expect(log.join("\n")).toContain("revoking the certificates issued by the old one");
       expect(log.join("\n")).not.toContain("PRIVATE KEY");
     } finally {
-      await c.destroy();
+      await model.close();
     }
   }, 240_000);
 });
