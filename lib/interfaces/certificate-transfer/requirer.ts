@@ -21,8 +21,12 @@ import {
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { BlockedStatus, type StatusBase } from "../../ops/model/status.js";
+import { ensureAppBag } from "../common/app-bag.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { snapshotStrings } from "../common/events.js";
 import { liveRelations, relationEventInit } from "../common/relations.js";
+import { forgetRelation, rememberRelation } from "../common/seen.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   INTERFACE,
   certificateSet,
@@ -48,7 +52,7 @@ export class CertificatesAvailableEvent extends RelationEvent {
 
   override restore(s: Snapshot): void {
     super.restore(s);
-    this.certificates = Array.isArray(s.certificates) ? s.certificates.map(String) : [];
+    this.certificates = snapshotStrings(s.certificates);
   }
 }
 
@@ -126,9 +130,7 @@ export class CertificateTransferRequirer extends CharmObject {
   }
 
   private ensureVersion(r: Relation): void {
-    if (!this.model.unit.isLeader()) return;
-    const bag = r.data(this.model.app);
-    if (bag.get("version") !== "1") bag.update(renderRequirerBag());
+    ensureAppBag(this.model, r, renderRequirerBag());
   }
 
   private onCreated(event: RelationCreatedEvent): void {
@@ -147,7 +149,11 @@ export class CertificateTransferRequirer extends CharmObject {
     const fingerprint = certs.join("\n");
     const before = this.seen.data.relations[key] ?? "";
     if (fingerprint === before || s.state === "invalid") return;
-    this.seen.data.relations = { ...this.seen.data.relations, [key]: fingerprint };
+    this.seen.data.relations = rememberRelation(
+      this.seen.data.relations,
+      event.relation,
+      fingerprint,
+    );
     const init = relationEventInit(event.relation);
     if (certs.length === 0) {
       await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
@@ -159,20 +165,19 @@ export class CertificateTransferRequirer extends CharmObject {
   }
 
   private async onBroken(event: RelationBrokenEvent): Promise<void> {
-    const relations = { ...this.seen.data.relations };
-    delete relations[String(event.relation.id)];
-    this.seen.data.relations = relations;
+    this.seen.data.relations = forgetRelation(this.seen.data.relations, event.relation);
     const init = relationEventInit(event.relation);
     await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
   }
 
   /** One relation's certificates: the v1 app bag, else the v0 unit bags. Never throws for remote data. */
   stateOf(r: Relation): TransferState {
-    if (!r.app) return { relation: r, state: "waiting" };
-    try {
+    const app = r.app;
+    if (!app) return { relation: r, state: "waiting" };
+    const s = tryParse((): TransferState => {
       const v1 = parseProviderAppBag(
-        r.data(r.app).toObject(),
-        relationSource(INTERFACE, r, r.app.name),
+        r.data(app).toObject(),
+        relationSource(INTERFACE, r, app.name),
       );
       if (v1) return { relation: r, state: "ready", certificates: v1 };
       const v0 = r.units.flatMap((u) =>
@@ -182,10 +187,8 @@ export class CertificateTransferRequirer extends CharmObject {
       return certs.length
         ? { relation: r, state: "ready", certificates: certs }
         : { relation: r, state: "waiting" };
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return { relation: r, state: "invalid", error: e };
-      throw e;
-    }
+    });
+    return s instanceof InterfaceDataError ? { relation: r, state: "invalid", error: s } : s;
   }
 
   /** Every live relation's certificates, sorted, by relation id (empty list until ready). */

@@ -22,8 +22,10 @@ import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/
 import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { snapshotStrings } from "../common/events.js";
 import { type PyJson, asPyJson, pyJsonDumps } from "../common/python-json.js";
 import { liveRelations } from "../common/relations.js";
+import { tryParse } from "../common/try-parse.js";
 import { JujuTopology } from "../common/topology.js";
 import {
   type Dashboard,
@@ -59,7 +61,7 @@ export class DashboardStatusChangedEvent extends EventBase {
 
   override restore(s: Snapshot): void {
     this.valid = s.valid === true;
-    this.errors = Array.isArray(s.errors) ? s.errors.map(String) : [];
+    this.errors = snapshotStrings(s.errors);
   }
 }
 
@@ -129,15 +131,15 @@ export class GrafanaDashboardProvider extends CharmObject {
   private async onRelationChanged(event: RelationChangedEvent): Promise<void> {
     await this.update();
     if (!this.model.unit.isLeader() || !event.app) return;
-    let status;
-    try {
-      status = parseDashboardStatus(
-        event.relation.data(event.app).toObject(),
+    const app = event.app;
+    const status = tryParse(() =>
+      parseDashboardStatus(
+        event.relation.data(app).toObject(),
         relationSource(INTERFACE, event.relation),
-      );
-    } catch (e) {
-      if (!(e instanceof InterfaceDataError)) throw e;
-      this.log.warning(e.message);
+      ),
+    );
+    if (status instanceof InterfaceDataError) {
+      this.log.warning(status.message);
       return;
     }
     if (!status) return;

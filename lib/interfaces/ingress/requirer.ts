@@ -15,12 +15,14 @@
  * ```
  */
 import { CharmObject } from "../../ops/charm.js";
-import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
+import type { EventSource, Snapshot } from "../../ops/framework/event.js";
 import type { JsonValue, StoredState } from "../../ops/framework/stored-state.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { RelationIdEvent } from "../common/events.js";
 import { podFqdn } from "../common/network.js";
 import { liveRelations } from "../common/relations.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   INTERFACE,
   type IngressHealthCheck,
@@ -38,16 +40,15 @@ import {
  * this.observe(this.ingress.ready, (e: IngressReadyEvent) => this.log.info(e.url));
  * ```
  */
-export class IngressReadyEvent extends EventBase {
-  relationId = 0;
+export class IngressReadyEvent extends RelationIdEvent {
   url = "";
 
   override snapshot(): Snapshot {
-    return { relation_id: this.relationId, url: this.url };
+    return { ...super.snapshot(), url: this.url };
   }
 
   override restore(s: Snapshot): void {
-    this.relationId = Number(s.relation_id);
+    super.restore(s);
     this.url = String(s.url);
   }
 }
@@ -60,17 +61,7 @@ export class IngressReadyEvent extends EventBase {
  * this.observe(this.ingress.revoked, (e: IngressRevokedEvent) => this.reconcile());
  * ```
  */
-export class IngressRevokedEvent extends EventBase {
-  relationId = 0;
-
-  override snapshot(): Snapshot {
-    return { relation_id: this.relationId };
-  }
-
-  override restore(s: Snapshot): void {
-    this.relationId = Number(s.relation_id);
-  }
-}
+export class IngressRevokedEvent extends RelationIdEvent {}
 
 /**
  * What a charm asks traefik for.
@@ -159,12 +150,9 @@ export class IngressRequirer extends CharmObject {
     this.publishSafely();
     const relation = this.relation;
     if (!relation) return;
-    let url: string | undefined;
-    try {
-      url = this.urlOf(relation);
-    } catch (e) {
-      if (!(e instanceof InterfaceDataError)) throw e;
-      this.log.warning(e.message);
+    const url = tryParse(() => this.urlOf(relation));
+    if (url instanceof InterfaceDataError) {
+      this.log.warning(url.message);
       return;
     }
     if (url === undefined || url === this.stored.data.currentUrl) return;
@@ -244,11 +232,7 @@ export class IngressRequirer extends CharmObject {
 
   /** Whether the provider has published a valid URL. */
   isReady(): boolean {
-    try {
-      return this.url !== undefined;
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return false;
-      throw e;
-    }
+    const url = tryParse(() => this.url);
+    return url !== undefined && !(url instanceof InterfaceDataError);
   }
 }

@@ -12,7 +12,7 @@
  * ```
  */
 import { CharmObject } from "../../ops/charm.js";
-import { liveRelations } from "../common/relations.js";
+import { publishAppBag } from "../common/app-bag.js";
 import { type DashboardData, renderDashboardData } from "./data.js";
 
 /**
@@ -72,9 +72,6 @@ export class JujuDashboardProvider extends CharmObject {
 
   /** As leader, writes the data on every relation (stale keys removed); a no-op otherwise. */
   publish(data: DashboardData): void {
-    const bag = renderDashboardData(data);
-    if (!this.model.unit.isLeader()) return;
-    for (const relation of liveRelations(this, this.endpoint))
-      relation.data(this.model.app).replace(bag);
+    publishAppBag(this, this.endpoint, renderDashboardData(data));
   }
 }

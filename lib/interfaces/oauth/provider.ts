@@ -19,11 +19,13 @@
  */
 import { CharmObject } from "../../ops/charm.js";
 import { ModelError } from "../../ops/errors.js";
-import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
+import type { EventSource, Snapshot } from "../../ops/framework/event.js";
 import type { RelationBrokenEvent, RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import type { Secret } from "../../ops/model/secret.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { RelationIdEvent } from "../common/events.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   CLIENT_SECRET_FIELD,
   type ClientConfig,
@@ -44,22 +46,21 @@ import {
  * this.observe(this.oauth.clientCreated, (e: ClientRequestEvent) => register(e.relationId, e.config));
  * ```
  */
-export class ClientRequestEvent extends EventBase {
-  relationId = 0;
+export class ClientRequestEvent extends RelationIdEvent {
   config: ClientConfig = { scope: "", grantTypes: [] };
   /** Set for `clientChanged`: the client already registered. */
   clientId: string | undefined;
 
   override snapshot(): Snapshot {
     return {
-      relation_id: this.relationId,
+      ...super.snapshot(),
       config: JSON.stringify(this.config),
       ...(this.clientId !== undefined ? { client_id: this.clientId } : {}),
     };
   }
 
   override restore(s: Snapshot): void {
-    this.relationId = Number(s.relation_id);
+    super.restore(s);
     this.config = JSON.parse(String(s.config)) as ClientConfig;
     this.clientId = typeof s.client_id === "string" ? s.client_id : undefined;
   }
@@ -73,17 +74,7 @@ export class ClientRequestEvent extends EventBase {
  * this.observe(this.oauth.clientDeleted, (e: ClientDeletedEvent) => this.oauth.removeSecret(e.relationId));
  * ```
  */
-export class ClientDeletedEvent extends EventBase {
-  relationId = 0;
-
-  override snapshot(): Snapshot {
-    return { relation_id: this.relationId };
-  }
-
-  override restore(s: Snapshot): void {
-    this.relationId = Number(s.relation_id);
-  }
-}
+export class ClientDeletedEvent extends RelationIdEvent {}
 
 /**
  * Serves OAuth clients to requirers.
@@ -126,26 +117,22 @@ export class OAuthProvider extends CharmObject {
 
   private async onChanged(event: RelationChangedEvent): Promise<void> {
     if (!this.model.unit.isLeader()) return;
-    let config: ClientConfig | undefined;
-    try {
-      config = this.getClientConfig(event.relation);
-    } catch (e) {
-      if (!(e instanceof InterfaceDataError)) throw e;
-      this.log.warning(e.message);
+    const config = tryParse(() => this.getClientConfig(event.relation));
+    if (config instanceof InterfaceDataError) {
+      this.log.warning(config.message);
       return;
     }
     if (!config) return;
     // As the Python provider: no client before our own bag holds valid provider info, since a
     // Python requirer validates the whole bag and fails its hook on client keys without it.
     const own = event.relation.data(this.model.app).toObject();
-    try {
-      if (parseProviderData(own, relationSource(INTERFACE, event.relation)) === undefined) {
-        this.log.info("oauth client config received before the provider info was published");
-        return;
-      }
-    } catch (e) {
-      if (!(e instanceof InterfaceDataError)) throw e;
-      this.log.warning(`oauth provider info not complete yet (${e.message})`);
+    const info = tryParse(() => parseProviderData(own, relationSource(INTERFACE, event.relation)));
+    if (info instanceof InterfaceDataError) {
+      this.log.warning(`oauth provider info not complete yet (${info.message})`);
+      return;
+    }
+    if (info === undefined) {
+      this.log.info("oauth client config received before the provider info was published");
       return;
     }
     const clientId = own["client_id"];

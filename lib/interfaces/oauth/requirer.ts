@@ -19,8 +19,10 @@ import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/
 import type { SecretChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { publishAppBag } from "../common/app-bag.js";
 import { liveRelations } from "../common/relations.js";
 import { sameSecret } from "../common/secrets.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   CLIENT_SECRET_FIELD,
   type ClientConfig,
@@ -167,10 +169,7 @@ export class OAuthRequirer extends CharmObject {
   }
 
   private publish(config: ClientConfig): void {
-    const data = renderClientConfig(config);
-    if (!this.model.unit.isLeader()) return;
-    for (const relation of liveRelations(this, this.endpoint))
-      relation.data(this.model.app).replace(data);
+    publishAppBag(this, this.endpoint, renderClientConfig(config));
   }
 
   /**
@@ -183,12 +182,9 @@ export class OAuthRequirer extends CharmObject {
   }
 
   private async onChanged(): Promise<void> {
-    let data: ProviderData | undefined;
-    try {
-      data = this.readProviderData();
-    } catch (e) {
-      if (!(e instanceof InterfaceDataError)) throw e;
-      this.log.warning(e.message);
+    const data = tryParse(() => this.readProviderData());
+    if (data instanceof InterfaceDataError) {
+      this.log.warning(data.message);
       return;
     }
     if (!data?.clientId || !data.clientSecretId) return;
@@ -203,13 +199,8 @@ export class OAuthRequirer extends CharmObject {
   }
 
   private async onSecretChanged(event: SecretChangedEvent): Promise<void> {
-    let data: ProviderData | undefined;
-    try {
-      data = this.readProviderData();
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return;
-      throw e;
-    }
+    const data = tryParse(() => this.readProviderData());
+    if (data instanceof InterfaceDataError) return;
     if (!data?.clientId || !data.clientSecretId) return;
     if (!sameSecret(event.secret.id, data.clientSecretId)) return;
     // Track the new revision, so that later plain reads in this and later hooks see it.
@@ -244,13 +235,8 @@ export class OAuthRequirer extends CharmObject {
 
   /** Whether the provider registered our client (`client_id` and `client_secret_id` present). */
   isClientCreated(): boolean {
-    try {
-      const d = this.readProviderData();
-      return Boolean(d?.clientId && d.clientSecretId);
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return false;
-      throw e;
-    }
+    const d = tryParse(() => this.readProviderData());
+    return !(d instanceof InterfaceDataError) && Boolean(d?.clientId && d.clientSecretId);
   }
 
   /**

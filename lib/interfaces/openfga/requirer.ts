@@ -12,7 +12,7 @@
  * // reconcile: const store = this.openfga.store(); if (store) configure(store);
  * ```
  */
-import { CharmObject } from "../../ops/charm.js";
+import type { CharmObject } from "../../ops/charm.js";
 import type { EventSource } from "../../ops/framework/event.js";
 import {
   type RelationBrokenEvent,
@@ -22,11 +22,13 @@ import {
   type SecretChangedEvent,
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import type { StatusBase } from "../../ops/model/status.js";
+import { ensureAppBag } from "../common/app-bag.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
-import { readinessStatus } from "../common/readiness.js";
-import { liveRelations, relationEventInit } from "../common/relations.js";
+import { type ReadinessOf, invalidOnDataError } from "../common/readiness.js";
+import { relationEventInit } from "../common/relations.js";
+import { SingleRelationRequirer } from "../common/requirer-base.js";
 import { readGrantedSecret, sameSecret } from "../common/secrets.js";
+import { forgetRelation, rememberRelation } from "../common/seen.js";
 import {
   INTERFACE,
   type StoreInfo,
@@ -71,11 +73,7 @@ export class StoreRemovedEvent extends RelationEvent {}
  * const r: StoreReadiness = this.openfga.readiness();
  * ```
  */
-export type StoreReadiness =
-  | { state: "absent" }
-  | { state: "waiting"; reason: string }
-  | { state: "invalid"; error: InterfaceDataError }
-  | { state: "ready"; store: StoreInfo };
+export type StoreReadiness = ReadinessOf<{ store: StoreInfo }>;
 
 /**
  * Options of {@link OpenFgaRequirer}.
@@ -102,7 +100,7 @@ type Seen = { fingerprint: string; secretId: string };
  * const store = fga.store();
  * ```
  */
-export class OpenFgaRequirer extends CharmObject {
+export class OpenFgaRequirer extends SingleRelationRequirer<{ store: StoreInfo }> {
   /** Events this object emits. */
   readonly on: {
     storeCreated: EventSource<StoreCreatedEvent>;
@@ -134,16 +132,8 @@ export class OpenFgaRequirer extends CharmObject {
     this.observe(this.charmEvents.secretChanged, this.onSecretChanged);
   }
 
-  /** The live relation, if any (a relation being broken does not count). */
-  get relation(): Relation | undefined {
-    return liveRelations(this, this.endpoint)[0];
-  }
-
   private ensureRequest(r: Relation): void {
-    if (!this.model.unit.isLeader()) return;
-    const bag = r.data(this.model.app);
-    if (bag.get("store_name") !== this.options.storeName)
-      bag.update(renderRequirerBag(this.options.storeName));
+    ensureAppBag(this.model, r, renderRequirerBag(this.options.storeName));
   }
 
   private onCreated(event: RelationCreatedEvent): void {
@@ -173,10 +163,10 @@ export class OpenFgaRequirer extends CharmObject {
       res.store.grpcApiUrl,
       bag?.tokenSecretId ?? "",
     ].join("\n");
-    this.seen.data.relations = {
-      ...this.seen.data.relations,
-      [key]: { fingerprint, secretId: bag?.tokenSecretId ?? "" },
-    };
+    this.seen.data.relations = rememberRelation(this.seen.data.relations, r, {
+      fingerprint,
+      secretId: bag?.tokenSecretId ?? "",
+    });
     const init = relationEventInit(r);
     if (!before) await this.emit(this.on.storeCreated, new StoreCreatedEvent(this.model, init));
     else if (before.fingerprint !== fingerprint)
@@ -192,18 +182,21 @@ export class OpenFgaRequirer extends CharmObject {
   }
 
   private async onBroken(event: RelationBrokenEvent): Promise<void> {
-    const relations = { ...this.seen.data.relations };
-    delete relations[String(event.relation.id)];
-    this.seen.data.relations = relations;
+    this.seen.data.relations = forgetRelation(this.seen.data.relations, event.relation);
     const init = relationEventInit(event.relation);
     await this.emit(this.on.storeRemoved, new StoreRemovedEvent(this.model, init));
   }
 
-  private readinessOf(r: Relation): StoreReadiness {
-    if (!r.app) return { state: "absent" };
+  protected get required(): boolean {
+    return this.options.required ?? true;
+  }
+
+  protected readinessOf(r: Relation): StoreReadiness {
+    const app = r.app;
+    if (!app) return { state: "absent" };
     const src = relationSource(INTERFACE, r);
-    try {
-      const d = parseProviderBag(r.data(r.app).toObject(), src);
+    return invalidOnDataError((): StoreReadiness => {
+      const d = parseProviderBag(r.data(app).toObject(), src);
       if (!d) return { state: "waiting", reason: "waiting for OpenFGA to answer" };
       if (!d.storeId)
         return { state: "waiting", reason: `waiting for OpenFGA to create the store` };
@@ -220,32 +213,12 @@ export class OpenFgaRequirer extends CharmObject {
         state: "ready",
         store: { storeId: d.storeId, token, httpApiUrl: d.httpApiUrl, grpcApiUrl: d.grpcApiUrl },
       };
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return { state: "invalid", error: e };
-      throw e;
-    }
-  }
-
-  /** Where the relation stands now. Never throws for remote data. */
-  readiness(): StoreReadiness {
-    const r = this.relation;
-    return r ? this.readinessOf(r) : { state: "absent" };
+    });
   }
 
   /** The store when ready. Holds the token: never log it. */
   store(): StoreInfo | undefined {
     const r = this.readiness();
     return r.state === "ready" ? r.store : undefined;
-  }
-
-  /** The typed error of malformed remote data, if any. */
-  get problem(): InterfaceDataError | undefined {
-    const r = this.readiness();
-    return r.state === "invalid" ? r.error : undefined;
-  }
-
-  /** A status for collect-status, or undefined when ready (or absent and optional). */
-  status(): StatusBase | undefined {
-    return readinessStatus(this.readiness(), this.endpoint, this.options.required ?? true);
   }
 }

@@ -34,6 +34,7 @@ import type { Secret } from "../../ops/model/secret.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
 import { liveRelations, relationEventInit } from "../common/relations.js";
 import { type PyJson, pyJsonDumps } from "../common/python-json.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   INTERFACE,
   type ProviderAnswer,
@@ -142,13 +143,9 @@ export class DatabaseProvider extends CharmObject {
 
   /** The requirer's bag, parsed; an error for a malformed bag; undefined without a remote app. */
   private parsed(r: Relation): RequirerBag | InterfaceDataError | undefined {
-    if (!r.app) return undefined;
-    try {
-      return parseRequirerBag(r.data(r.app).toObject(), relationSource(INTERFACE, r));
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return e;
-      throw e;
-    }
+    const app = r.app;
+    if (!app) return undefined;
+    return tryParse(() => parseRequirerBag(r.data(app).toObject(), relationSource(INTERFACE, r)));
   }
 
   /** The requests on one relation (one state for v0). Never throws for remote data. */

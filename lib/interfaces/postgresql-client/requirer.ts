@@ -19,7 +19,7 @@
  * // in collect-status: const s = this.db.status(); if (s) event.addStatus(s);
  * ```
  */
-import { CharmObject } from "../../ops/charm.js";
+import type { CharmObject } from "../../ops/charm.js";
 import type { EventSource } from "../../ops/framework/event.js";
 import {
   type RelationBrokenEvent,
@@ -29,11 +29,12 @@ import {
   type SecretChangedEvent,
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import type { StatusBase } from "../../ops/model/status.js";
-import { InterfaceDataError, relationSource } from "../common/databag.js";
-import { readinessStatus } from "../common/readiness.js";
+import { relationSource } from "../common/databag.js";
+import { type ReadinessOf, invalidOnDataError } from "../common/readiness.js";
 import { liveRelations, relationEventInit } from "../common/relations.js";
+import { SingleRelationRequirer } from "../common/requirer-base.js";
 import { readGrantedSecret, sameSecret } from "../common/secrets.js";
+import { forgetRelation, rememberRelation } from "../common/seen.js";
 import {
   type DatabaseConnection,
   type DatabaseRequest,
@@ -91,11 +92,7 @@ export class DatabaseGoneEvent extends RelationEvent {}
  * const r: DatabaseReadiness = this.db.readiness(); if (r.state === "ready") use(r.connection);
  * ```
  */
-export type DatabaseReadiness =
-  | { state: "absent" }
-  | { state: "waiting"; reason: string }
-  | { state: "invalid"; error: InterfaceDataError }
-  | { state: "ready"; connection: DatabaseConnection };
+export type DatabaseReadiness = ReadinessOf<{ connection: DatabaseConnection }>;
 
 /**
  * Options of {@link DatabaseRequirer}.
@@ -127,7 +124,7 @@ type Seen = {
  * const conn = db.connection();
  * ```
  */
-export class DatabaseRequirer extends CharmObject {
+export class DatabaseRequirer extends SingleRelationRequirer<{ connection: DatabaseConnection }> {
   /** Events this object emits. */
   readonly on: {
     databaseCreated: EventSource<DatabaseCreatedEvent>;
@@ -164,11 +161,6 @@ export class DatabaseRequirer extends CharmObject {
     this.observe(this.charmEvents.secretChanged, this.onSecretChanged);
   }
 
-  /** The live relation, if any (the endpoint has limit 1; a broken one does not count). */
-  get relation(): Relation | undefined {
-    return liveRelations(this, this.endpoint)[0];
-  }
-
   /** Leader only: writes the request unless it is already there. Never changes a written request. */
   private ensureRequest(r: Relation): void {
     if (!this.model.unit.isLeader()) return;
@@ -203,7 +195,7 @@ export class DatabaseRequirer extends CharmObject {
     const before = this.seen.data.relations[key];
     if (r.state !== "ready") return;
     const now = this.fingerprint(event.relation, r.connection);
-    this.seen.data.relations = { ...this.seen.data.relations, [key]: now };
+    this.seen.data.relations = rememberRelation(this.seen.data.relations, event.relation, now);
     const init = relationEventInit(event.relation);
     if (!before?.created) {
       await this.emit(this.on.databaseCreated, new DatabaseCreatedEvent(this.model, init));
@@ -236,9 +228,7 @@ export class DatabaseRequirer extends CharmObject {
   }
 
   private async onBroken(event: RelationBrokenEvent): Promise<void> {
-    const relations = { ...this.seen.data.relations };
-    delete relations[String(event.relation.id)];
-    this.seen.data.relations = relations;
+    this.seen.data.relations = forgetRelation(this.seen.data.relations, event.relation);
     const init = relationEventInit(event.relation);
     await this.emit(this.on.gone, new DatabaseGoneEvent(this.model, init));
   }
@@ -253,11 +243,15 @@ export class DatabaseRequirer extends CharmObject {
     }
   }
 
-  private readinessOf(r: Relation): DatabaseReadiness {
+  protected get required(): boolean {
+    return this.options.required ?? true;
+  }
+
+  protected readinessOf(r: Relation): DatabaseReadiness {
     const app = r.app;
     if (!app) return { state: "absent" };
     const src = relationSource(INTERFACE, r);
-    try {
+    return invalidOnDataError((): DatabaseReadiness => {
       const bag = parseProviderBag(r.data(app).toObject(), src);
       if (bag.subordinated && !r.units.some((u) => r.data(u).get("state") === "ready")) {
         return { state: "waiting", reason: "waiting for the database router to be ready" };
@@ -272,35 +266,12 @@ export class DatabaseRequirer extends CharmObject {
       return res.ready
         ? { state: "ready", connection: res.connection }
         : { state: "waiting", reason: res.reason };
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return { state: "invalid", error: e };
-      throw e;
-    }
-  }
-
-  /**
-   * Where the relation stands now: absent, waiting for the provider, invalid remote data (with a
-   * typed error), or ready with the connection. Never throws for remote data.
-   */
-  readiness(): DatabaseReadiness {
-    const r = this.relation;
-    return r ? this.readinessOf(r) : { state: "absent" };
+    });
   }
 
   /** The connection when ready. Holds the password: never log it. */
   connection(): DatabaseConnection | undefined {
     const r = this.readiness();
     return r.state === "ready" ? r.connection : undefined;
-  }
-
-  /** The typed error of malformed remote data, if any. */
-  get problem(): InterfaceDataError | undefined {
-    const r = this.readiness();
-    return r.state === "invalid" ? r.error : undefined;
-  }
-
-  /** A status for collect-status, or undefined when ready (or absent and optional). */
-  status(): StatusBase | undefined {
-    return readinessStatus(this.readiness(), this.endpoint, this.options.required ?? true);
   }
 }

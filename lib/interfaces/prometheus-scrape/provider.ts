@@ -21,10 +21,10 @@ import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
 import { podFqdn } from "../common/network.js";
 import { liveRelations } from "../common/relations.js";
+import { tryParse } from "../common/try-parse.js";
 import { JujuTopology } from "../common/topology.js";
 import {
   INTERFACE,
-  type RequirerEvent,
   type ScrapeJob,
   parseRequirerEvent,
   renderProviderAppData,
@@ -147,15 +147,15 @@ export class MetricsEndpointProvider extends CharmObject {
   private async onRelationChanged(event: RelationChangedEvent): Promise<void> {
     this.publish();
     if (!this.model.unit.isLeader() || !event.app) return;
-    let ev: RequirerEvent | undefined;
-    try {
-      ev = parseRequirerEvent(
-        event.relation.data(event.app).toObject(),
+    const app = event.app;
+    const ev = tryParse(() =>
+      parseRequirerEvent(
+        event.relation.data(app).toObject(),
         relationSource(INTERFACE, event.relation),
-      );
-    } catch (e) {
-      if (!(e instanceof InterfaceDataError)) throw e;
-      this.log.warning(e.message);
+      ),
+    );
+    if (ev instanceof InterfaceDataError) {
+      this.log.warning(ev.message);
       return;
     }
     if (!ev) return;

@@ -31,8 +31,11 @@ import type { Relation, RelationDataContent } from "../../ops/model/relation.js"
 import type { Secret } from "../../ops/model/secret.js";
 import { BlockedStatus, type StatusBase } from "../../ops/model/status.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
-import { readinessStatus } from "../common/readiness.js";
+import { snapshotStrings } from "../common/events.js";
+import { readinessProblem, readinessStatus } from "../common/readiness.js";
 import { liveRelations, relationEventInit } from "../common/relations.js";
+import { forgetRelation, rememberRelation } from "../common/seen.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   INTERFACE,
   LIBID,
@@ -101,7 +104,7 @@ export class CertificateAvailableEvent extends RelationEvent {
     super.restore(s);
     this.certificate = String(s.certificate);
     this.ca = String(s.ca);
-    this.chain = Array.isArray(s.chain) ? s.chain.map(String) : [];
+    this.chain = snapshotStrings(s.chain);
     this.csr = String(s.csr);
   }
 }
@@ -461,7 +464,7 @@ export class TlsCertificatesRequirer extends CharmObject {
       });
       await this.emit(this.on.certificateDenied, e);
     }
-    this.seen.data.relations = { ...this.seen.data.relations, [k]: { available, denied } };
+    this.seen.data.relations = rememberRelation(this.seen.data.relations, r, { available, denied });
   }
 
   /**
@@ -495,9 +498,7 @@ export class TlsCertificatesRequirer extends CharmObject {
         if (!(e instanceof SecretNotFoundError)) throw e;
       }
     }
-    const relations = { ...this.seen.data.relations };
-    delete relations[String(event.relation.id)];
-    this.seen.data.relations = relations;
+    this.seen.data.relations = forgetRelation(this.seen.data.relations, event.relation);
     const init = relationEventInit(event.relation);
     await this.emit(this.on.certificatesRemoved, new CertificatesRemovedEvent(this.model, init));
   }
@@ -513,13 +514,8 @@ export class TlsCertificatesRequirer extends CharmObject {
     }
     if (!this.active)
       return { state: "waiting", reason: "application certificates are managed by the leader" };
-    let provider: ProviderData;
-    try {
-      provider = this.providerData(r);
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return { state: "invalid", error: e };
-      throw e;
-    }
+    const provider = tryParse(() => this.providerData(r));
+    if (provider instanceof InterfaceDataError) return { state: "invalid", error: provider };
     const key = this.privateKey();
     const csrs = this.ourCsrs(r);
     if (!key || csrs.length === 0)
@@ -543,8 +539,7 @@ export class TlsCertificatesRequirer extends CharmObject {
 
   /** The typed error of malformed remote data, if any. */
   get problem(): InterfaceDataError | undefined {
-    const r = this.readiness();
-    return r.state === "invalid" ? r.error : undefined;
+    return readinessProblem(this.readiness());
   }
 
   /** A status for collect-status, or undefined when ready (or absent and optional). */

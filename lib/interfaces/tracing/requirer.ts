@@ -10,11 +10,14 @@
  * ```
  */
 import { CharmObject } from "../../ops/charm.js";
-import { EventBase, type EventSource, type Snapshot } from "../../ops/framework/event.js";
+import type { EventSource, Snapshot } from "../../ops/framework/event.js";
 import type { RelationChangedEvent } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
+import { publishAppBag } from "../common/app-bag.js";
+import { RelationIdEvent } from "../common/events.js";
 import { liveRelations } from "../common/relations.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   INTERFACE,
   type ReceiverProtocol,
@@ -31,16 +34,15 @@ import {
  * this.observe(this.tracing.endpointChanged, (e: EndpointChangedEvent) => this.log.info(`${e.receivers.length} receivers`));
  * ```
  */
-export class EndpointChangedEvent extends EventBase {
-  relationId = 0;
+export class EndpointChangedEvent extends RelationIdEvent {
   receivers: Receiver[] = [];
 
   override snapshot(): Snapshot {
-    return { relation_id: this.relationId, receivers: JSON.stringify(this.receivers) };
+    return { ...super.snapshot(), receivers: JSON.stringify(this.receivers) };
   }
 
   override restore(s: Snapshot): void {
-    this.relationId = Number(s.relation_id);
+    super.restore(s);
     this.receivers = JSON.parse(String(s.receivers)) as Receiver[];
   }
 }
@@ -53,17 +55,7 @@ export class EndpointChangedEvent extends EventBase {
  * this.observe(this.tracing.endpointRemoved, () => this.reconcile());
  * ```
  */
-export class EndpointRemovedEvent extends EventBase {
-  relationId = 0;
-
-  override snapshot(): Snapshot {
-    return { relation_id: this.relationId };
-  }
-
-  override restore(s: Snapshot): void {
-    this.relationId = Number(s.relation_id);
-  }
-}
+export class EndpointRemovedEvent extends RelationIdEvent {}
 
 /**
  * Options of {@link TracingRequirer}.
@@ -124,24 +116,16 @@ export class TracingRequirer extends CharmObject {
   /** As leader, asks every relation's provider for these receivers (non-leaders: no-op). */
   requestProtocols(protocols: ReceiverProtocol[]): void {
     this.protocols = protocols;
-    const data = renderRequirerAppData(protocols);
-    if (!this.model.unit.isLeader()) return;
-    for (const relation of liveRelations(this, this.endpoint))
-      relation.data(this.model.app).replace(data);
+    publishAppBag(this, this.endpoint, renderRequirerAppData(protocols));
   }
 
   // The relation that changed, not the first one: with several relations (no `limit: 1`) each
   // reports its own receivers, as the Python library's handler does.
   private async onChanged(event: RelationChangedEvent): Promise<void> {
     const relation = event.relation;
-    let receivers: Receiver[] | undefined;
-    try {
-      receivers = this.getReceivers(relation);
-    } catch (e) {
-      if (!(e instanceof InterfaceDataError)) throw e;
-      this.log.warning(e.message);
-      receivers = undefined;
-    }
+    const parsed = tryParse(() => this.getReceivers(relation));
+    if (parsed instanceof InterfaceDataError) this.log.warning(parsed.message);
+    const receivers = parsed instanceof InterfaceDataError ? undefined : parsed;
     if (!receivers) {
       const ev = new EndpointRemovedEvent();
       ev.relationId = relation.id;

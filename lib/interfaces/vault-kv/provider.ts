@@ -26,7 +26,9 @@ import {
 import type { Relation } from "../../ops/model/relation.js";
 import { type Secret, canonicalSecretId } from "../../ops/model/secret.js";
 import { InterfaceDataError, fieldString, relationSource } from "../common/databag.js";
+import { snapshotStrings } from "../common/events.js";
 import { liveRelations, relationEventInit } from "../common/relations.js";
+import { tryParse } from "../common/try-parse.js";
 import {
   INTERFACE,
   ROLE_ID_KEY,
@@ -65,7 +67,7 @@ export class ClientAttachedEvent extends RelationEvent {
     super.restore(s);
     this.unitName = String(s.unit_name);
     this.mountSuffix = String(s.mount_suffix);
-    this.egressSubnets = Array.isArray(s.egress_subnets) ? s.egress_subnets.map(String) : [];
+    this.egressSubnets = snapshotStrings(s.egress_subnets);
     this.nonce = String(s.nonce);
   }
 }
@@ -166,19 +168,14 @@ export class VaultKvProvider extends CharmObject {
     if (!app) return [];
     const mountSuffix = fieldString(relation.data(app).toObject(), "mount_suffix");
     return relation.units.map((u): KvRequest => {
-      try {
-        const req = parseUnitBag(
-          relation.data(u).toObject(),
-          relationSource(INTERFACE, relation, u.name),
-        );
-        if (!req || mountSuffix === undefined)
-          return { relation, unitName: u.name, state: "incomplete" };
-        return { relation, unitName: u.name, state: "valid", mountSuffix, ...req };
-      } catch (e) {
-        if (e instanceof InterfaceDataError)
-          return { relation, unitName: u.name, state: "invalid", error: e };
-        throw e;
-      }
+      const req = tryParse(() =>
+        parseUnitBag(relation.data(u).toObject(), relationSource(INTERFACE, relation, u.name)),
+      );
+      if (req instanceof InterfaceDataError)
+        return { relation, unitName: u.name, state: "invalid", error: req };
+      if (!req || mountSuffix === undefined)
+        return { relation, unitName: u.name, state: "incomplete" };
+      return { relation, unitName: u.name, state: "valid", mountSuffix, ...req };
     });
   }
 

@@ -18,7 +18,7 @@
  * ```
  */
 import { randomBytes } from "node:crypto";
-import { CharmObject } from "../../ops/charm.js";
+import type { CharmObject } from "../../ops/charm.js";
 import { SecretNotFoundError } from "../../ops/errors.js";
 import type { EventSource } from "../../ops/framework/event.js";
 import {
@@ -27,11 +27,13 @@ import {
   type SecretChangedEvent,
 } from "../../ops/framework/juju-events.js";
 import type { Relation } from "../../ops/model/relation.js";
-import type { StatusBase } from "../../ops/model/status.js";
+import { ensureAppBag } from "../common/app-bag.js";
 import { InterfaceDataError, relationSource } from "../common/databag.js";
-import { readinessStatus } from "../common/readiness.js";
-import { liveRelations, relationEventInit } from "../common/relations.js";
+import { type ReadinessOf, invalidOnDataError } from "../common/readiness.js";
+import { relationEventInit } from "../common/relations.js";
+import { SingleRelationRequirer } from "../common/requirer-base.js";
 import { readGrantedSecret, sameSecret } from "../common/secrets.js";
+import { forgetRelation, rememberRelation } from "../common/seen.js";
 import {
   INTERFACE,
   ROLE_ID_KEY,
@@ -77,11 +79,7 @@ export class VaultKvGoneEvent extends RelationEvent {}
  * const r: VaultKvReadiness = this.vault.readiness();
  * ```
  */
-export type VaultKvReadiness =
-  | { state: "absent" }
-  | { state: "waiting"; reason: string }
-  | { state: "invalid"; error: InterfaceDataError }
-  | { state: "ready"; credentials: VaultCredentials };
+export type VaultKvReadiness = ReadinessOf<{ credentials: VaultCredentials }>;
 
 /**
  * Options of {@link VaultKvRequirer}.
@@ -123,7 +121,7 @@ type Seen = { fingerprint: string; secretId: string };
  * const creds = vault.credentials();
  * ```
  */
-export class VaultKvRequirer extends CharmObject {
+export class VaultKvRequirer extends SingleRelationRequirer<{ credentials: VaultCredentials }> {
   /** Events this object emits. */
   readonly on: {
     ready: EventSource<VaultKvReadyEvent>;
@@ -164,11 +162,6 @@ export class VaultKvRequirer extends CharmObject {
     this.observe(this.charmEvents.secretChanged, this.onSecretChanged);
   }
 
-  /** The live relation, if any (a relation being broken does not count). */
-  get relation(): Relation | undefined {
-    return liveRelations(this, this.endpoint)[0];
-  }
-
   /** This unit's stable nonce, made (or adopted from the Python charm's secret) on first use. */
   get nonce(): string {
     if (!this.stored.data.nonce) {
@@ -198,11 +191,7 @@ export class VaultKvRequirer extends CharmObject {
   async sync(): Promise<void> {
     const r = this.relation;
     if (!r) return;
-    if (this.model.unit.isLeader()) {
-      const app = r.data(this.model.app);
-      if (app.get("mount_suffix") !== this.options.mountSuffix)
-        app.update({ mount_suffix: this.options.mountSuffix });
-    }
+    ensureAppBag(this.model, r, { mount_suffix: this.options.mountSuffix });
     const subnets = (this.options.egressSubnets ?? ((rel: Relation) => this.defaultEgress(rel)))(r);
     const unit = r.data(this.model.unit);
     const wanted = renderUnitBag({ nonce: this.nonce, egressSubnets: subnets });
@@ -220,10 +209,10 @@ export class VaultKvRequirer extends CharmObject {
     const c = res.credentials;
     // Ids, URL, mount and CA only: a new secret-id arrives as secret-changed, handled there.
     const fingerprint = [c.vaultUrl, c.mount, c.caCertificate, secretId].join("\n");
-    this.stored.data.relations = {
-      ...this.stored.data.relations,
-      [key]: { fingerprint, secretId },
-    };
+    this.stored.data.relations = rememberRelation(this.stored.data.relations, r, {
+      fingerprint,
+      secretId,
+    });
     const init = relationEventInit(r);
     if (!before) await this.emit(this.on.ready, new VaultKvReadyEvent(this.model, init));
     else if (before.fingerprint !== fingerprint)
@@ -251,18 +240,21 @@ export class VaultKvRequirer extends CharmObject {
   }
 
   private async onBroken(event: RelationBrokenEvent): Promise<void> {
-    const relations = { ...this.stored.data.relations };
-    delete relations[String(event.relation.id)];
-    this.stored.data.relations = relations;
+    this.stored.data.relations = forgetRelation(this.stored.data.relations, event.relation);
     const init = relationEventInit(event.relation);
     await this.emit(this.on.gone, new VaultKvGoneEvent(this.model, init));
   }
 
-  private readinessOf(r: Relation): VaultKvReadiness {
-    if (!r.app) return { state: "absent" };
+  protected get required(): boolean {
+    return this.options.required ?? false;
+  }
+
+  protected readinessOf(r: Relation): VaultKvReadiness {
+    const app = r.app;
+    if (!app) return { state: "absent" };
     const src = relationSource(INTERFACE, r);
-    try {
-      const d = parseProviderBag(r.data(r.app).toObject(), src);
+    return invalidOnDataError((): VaultKvReadiness => {
+      const d = parseProviderBag(r.data(app).toObject(), src);
       if (!d) return { state: "waiting", reason: "waiting for vault to answer" };
       // Only our own nonce: the map keeps stale entries of departed units.
       const uri = d.credentials[this.nonce];
@@ -288,32 +280,12 @@ export class VaultKvRequirer extends CharmObject {
           roleSecretId,
         },
       };
-    } catch (e) {
-      if (e instanceof InterfaceDataError) return { state: "invalid", error: e };
-      throw e;
-    }
-  }
-
-  /** Where the relation stands now. Never throws for remote data. */
-  readiness(): VaultKvReadiness {
-    const r = this.relation;
-    return r ? this.readinessOf(r) : { state: "absent" };
+    });
   }
 
   /** This unit's Vault access when ready. Holds secrets: never log it. */
   credentials(): VaultCredentials | undefined {
     const r = this.readiness();
     return r.state === "ready" ? r.credentials : undefined;
-  }
-
-  /** The typed error of malformed remote data, if any. */
-  get problem(): InterfaceDataError | undefined {
-    const r = this.readiness();
-    return r.state === "invalid" ? r.error : undefined;
-  }
-
-  /** A status for collect-status, or undefined when ready (or absent and optional). */
-  status(): StatusBase | undefined {
-    return readinessStatus(this.readiness(), this.endpoint, this.options.required ?? false);
   }
 }
