@@ -29,8 +29,8 @@ const CLIENT = join(HERE, "db-client");
 const IMAGE = imageFolder("postgresql");
 
 const missing = localModelPrerequisites({ images: { postgresql: ["postgresql/bin/postgres"] } });
-if (missing.length > 0)
-  console.warn(`postgresql-k8s local-model test skipped: needs ${missing.join(", ")}`);
+const ready = missing.length === 0;
+if (!ready) console.warn(`postgresql-k8s local-model test skipped: needs ${missing.join(", ")}`);
 
 /** Connects to `address:port` as the published user, retrying while the server settles. */
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
@@ -68,150 +68,145 @@ process.stdin.on("data", (d) => (text += d)).on("end", async () => {
 });
 `;
 
-describe.skipIf(missing.length > 0)(
-  "postgresql-k8s stand-in in the local model (real PostgreSQL)",
-  () => {
-    let charms: BuiltCharms<"postgresql" | "client"> | undefined;
+describe.skipIf(!ready)("postgresql-k8s stand-in in the local model (real PostgreSQL)", () => {
+  let charms: BuiltCharms<"postgresql" | "client"> | undefined;
 
-    beforeAll(async () => {
-      charms = await buildCharms({ postgresql: CHARM, client: CLIENT });
-    }, 120_000);
+  beforeAll(async () => {
+    charms = await buildCharms({ postgresql: CHARM, client: CLIENT });
+  }, 120_000);
 
-    afterAll(async () => {
-      await charms?.remove();
-    });
+  afterAll(async () => {
+    await charms?.remove();
+  });
 
-    it("serves a database to a requirer, which connects with the published credentials", async () => {
-      const { dirs } = charms!;
-      const model = await startLocalModel({ models: ["jaas"] });
-      const c = model.controller;
-      try {
-        await c.deploy("jaas", {
-          charmDir: dirs.postgresql,
-          name: "postgresql-k8s",
-          resources: { "postgresql-image": IMAGE },
-        });
-        await c.deploy("jaas", { charmDir: dirs.client, name: "db-client" });
-        await c.integrate("jaas", "db-client", "postgresql-k8s");
-        await model.settle("deploy", { timeoutMs: 150_000 });
+  it("serves a database to a requirer, which connects with the published credentials", async () => {
+    const { dirs } = charms!;
+    const model = await startLocalModel({ models: ["jaas"] });
+    const c = model.controller;
+    try {
+      await c.deploy("jaas", {
+        charmDir: dirs.postgresql,
+        name: "postgresql-k8s",
+        resources: { "postgresql-image": IMAGE },
+      });
+      await c.deploy("jaas", { charmDir: dirs.client, name: "db-client" });
+      await c.integrate("jaas", "db-client", "postgresql-k8s");
+      await model.settle("deploy", { timeoutMs: 150_000 });
 
-        const status = c.status("jaas");
-        const pgUnit = status.applications["postgresql-k8s"]?.units?.["postgresql-k8s/0"];
-        expect(pgUnit?.["workload-status"]).toMatchObject({
-          current: "active",
-          message: "Primary",
-        });
-        const clientUnit = status.applications["db-client"]?.units?.["db-client/0"];
-        expect(clientUnit?.["workload-status"]).toMatchObject({
-          current: "active",
-          message: "database appdb ready",
-        });
+      const status = c.status("jaas");
+      const pgUnit = status.applications["postgresql-k8s"]?.units?.["postgresql-k8s/0"];
+      expect(pgUnit?.["workload-status"]).toMatchObject({
+        current: "active",
+        message: "Primary",
+      });
+      const clientUnit = status.applications["db-client"]?.units?.["db-client/0"];
+      expect(clientUnit?.["workload-status"]).toMatchObject({
+        current: "active",
+        message: "database appdb ready",
+      });
 
-        const got = await c.runAction("jaas", "db-client/0", "connection");
-        expect(got.status).toBe("completed");
-        const r = got.results as Record<string, string>;
-        const host = "postgresql-k8s-primary.jaas.svc.cluster.local";
-        expect(r.endpoint).toBe(`${host}:5432`);
-        expect(r["read-only-endpoint"]).toBe("postgresql-k8s-replicas.jaas.svc.cluster.local:5432");
-        expect(r.username).toMatch(/^relation_id_\d+$/);
-        expect(r.database).toBe("appdb");
-        expect(r.tls).toBe("false");
-        expect(r.version).toMatch(/^18\.\d+$/);
-        expect(r.uris).toBe(`postgresql://${r.username}:${r.password}@${host}:5432/appdb`);
+      const got = await c.runAction("jaas", "db-client/0", "connection");
+      expect(got.status).toBe("completed");
+      const r = got.results as Record<string, string>;
+      const host = "postgresql-k8s-primary.jaas.svc.cluster.local";
+      expect(r.endpoint).toBe(`${host}:5432`);
+      expect(r["read-only-endpoint"]).toBe("postgresql-k8s-replicas.jaas.svc.cluster.local:5432");
+      expect(r.username).toMatch(/^relation_id_\d+$/);
+      expect(r.database).toBe("appdb");
+      expect(r.tls).toBe("false");
+      expect(r.version).toMatch(/^18\.\d+$/);
+      expect(r.uris).toBe(`postgresql://${r.username}:${r.password}@${host}:5432/appdb`);
 
-        // The published host resolves inside the model; from the host the test goes through the
-        // primary unit's address.
-        const address = pgUnit?.address as string;
-        expect(address).toMatch(/^10\.\d+\.\d+\.\d+$/);
+      // The published host resolves inside the model; from the host the test goes through the
+      // primary unit's address.
+      const address = pgUnit?.address as string;
+      expect(address).toMatch(/^10\.\d+\.\d+\.\d+$/);
 
-        // From the requirer's namespace, by the published names: <app>-primary is the leader (the
-        // primary), <app>-replicas every unit; a client there logs in by the primary's name.
-        const ns = c.network?.unit({ model: "jaas", unit: "db-client/0" })?.namespace ?? "";
-        expect(ns).not.toBe("");
-        for (const name of [host, "postgresql-k8s-replicas.jaas.svc.cluster.local"]) {
-          const found = await execInNamespace(ns, ["getent", "hosts", name]);
-          expect(found.stdout.split(/\s+/)[0]).toBe(address);
-        }
-        const remote = await execInNamespace(ns, [process.execPath, "-e", CONNECT_SCRIPT], {
-          input: JSON.stringify({
-            host,
-            port: 5432,
-            user: r.username,
-            password: r.password,
-            database: r.database,
-          }),
-          timeoutMs: 30_000,
-        });
-        expect(JSON.parse(remote.stdout)).toEqual({ who: r.username, db: "appdb", addr: address });
-        const client = await connect({
-          host: address,
+      // From the requirer's namespace, by the published names: <app>-primary is the leader (the
+      // primary), <app>-replicas every unit; a client there logs in by the primary's name.
+      const ns = c.network?.unit({ model: "jaas", unit: "db-client/0" })?.namespace ?? "";
+      expect(ns).not.toBe("");
+      for (const name of [host, "postgresql-k8s-replicas.jaas.svc.cluster.local"]) {
+        const found = await execInNamespace(ns, ["getent", "hosts", name]);
+        expect(found.stdout.split(/\s+/)[0]).toBe(address);
+      }
+      const remote = await execInNamespace(ns, [process.execPath, "-e", CONNECT_SCRIPT], {
+        input: JSON.stringify({
+          host,
           port: 5432,
           user: r.username,
           password: r.password,
           database: r.database,
-        });
-        try {
-          await client.query("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)");
-          await client.query("INSERT INTO notes (body) VALUES ($1), ($2)", ["hello", "world"]);
-          const rows = await client.query<{ n: string; who: string; db: string }>(
-            "SELECT count(*) AS n, current_user AS who, current_database() AS db FROM notes",
-          );
-          expect(rows.rows[0]).toEqual({ n: "2", who: r.username, db: "appdb" });
-          // The relation's user is an ordinary login role.
-          const role = await client.query<{ rolsuper: boolean }>(
-            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
-          );
-          expect(role.rows[0]?.rolsuper).toBe(false);
-        } finally {
-          await client.end();
-        }
+        }),
+        timeoutMs: 30_000,
+      });
+      expect(JSON.parse(remote.stdout)).toEqual({ who: r.username, db: "appdb", addr: address });
+      const client = await connect({
+        host: address,
+        port: 5432,
+        user: r.username,
+        password: r.password,
+        database: r.database,
+      });
+      try {
+        await client.query("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)");
+        await client.query("INSERT INTO notes (body) VALUES ($1), ($2)", ["hello", "world"]);
+        const rows = await client.query<{ n: string; who: string; db: string }>(
+          "SELECT count(*) AS n, current_user AS who, current_database() AS db FROM notes",
+        );
+        expect(rows.rows[0]).toEqual({ n: "2", who: r.username, db: "appdb" });
+        // The relation's user is an ordinary login role.
+        const role = await client.query<{ rolsuper: boolean }>(
+          "SELECT rolsuper FROM pg_roles WHERE rolname = current_user",
+        );
+        expect(role.rows[0]?.rolsuper).toBe(false);
+      } finally {
+        await client.end();
+      }
 
-        // A wrong password is refused: the server checks passwords (SCRAM over TCP).
-        await expect(
-          connect({
-            host: address,
-            port: 5432,
-            user: r.username,
-            password: "wrong",
-            database: "appdb",
-          }),
-        ).rejects.toThrow(/password authentication failed/);
-
-        // Neither the password nor the operator's appears in any unit's log.
-        const operator = await c.runAction("jaas", "postgresql-k8s/0", "get-password");
-        const operatorPassword = (operator.results as Record<string, string>).password!;
-        for (const unit of ["postgresql-k8s/0", "db-client/0"]) {
-          const log = c
-            .unitLog("jaas", unit)
-            .map((l) => l.message)
-            .join("\n");
-          expect(log).not.toContain(r.password!);
-          expect(log).not.toContain(operatorPassword);
-        }
-
-        // Removing the relation drops the user (the database stays).
-        await c.removeRelation("jaas", "db-client", "postgresql-k8s");
-        await model.settle("relation removed", { timeoutMs: 60_000 });
-        const admin = await connect({
+      // A wrong password is refused: the server checks passwords (SCRAM over TCP).
+      await expect(
+        connect({
           host: address,
           port: 5432,
-          user: "operator",
-          password: operatorPassword,
-          database: "postgres",
-        });
-        try {
-          const roles = await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [
-            r.username,
-          ]);
-          expect(roles.rowCount).toBe(0);
-          const dbs = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'appdb'");
-          expect(dbs.rowCount).toBe(1);
-        } finally {
-          await admin.end();
-        }
-      } finally {
-        await model.close();
+          user: r.username,
+          password: "wrong",
+          database: "appdb",
+        }),
+      ).rejects.toThrow(/password authentication failed/);
+
+      // Neither the password nor the operator's appears in any unit's log.
+      const operator = await c.runAction("jaas", "postgresql-k8s/0", "get-password");
+      const operatorPassword = (operator.results as Record<string, string>).password!;
+      for (const unit of ["postgresql-k8s/0", "db-client/0"]) {
+        const log = c
+          .unitLog("jaas", unit)
+          .map((l) => l.message)
+          .join("\n");
+        expect(log).not.toContain(r.password!);
+        expect(log).not.toContain(operatorPassword);
       }
-    }, 300_000);
-  },
-);
+
+      // Removing the relation drops the user (the database stays).
+      await c.removeRelation("jaas", "db-client", "postgresql-k8s");
+      await model.settle("relation removed", { timeoutMs: 60_000 });
+      const admin = await connect({
+        host: address,
+        port: 5432,
+        user: "operator",
+        password: operatorPassword,
+        database: "postgres",
+      });
+      try {
+        const roles = await admin.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [r.username]);
+        expect(roles.rowCount).toBe(0);
+        const dbs = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'appdb'");
+        expect(dbs.rowCount).toBe(1);
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await model.close();
+    }
+  }, 300_000);
+});
