@@ -10,8 +10,18 @@ echo "== tests"
 mkdir -p .cache
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile=.cache/vitest.json || status=$?
+# Prints the counts; in CI a skipped test fails the run (every test must run there), naming it.
 node -e '
   const r = JSON.parse(require("fs").readFileSync(".cache/vitest.json", "utf8"));
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`);
-' || true
+  const skipped = r.testResults.flatMap((f) =>
+    f.assertionResults
+      .filter((t) => ["skipped", "pending", "todo", "disabled"].includes(t.status))
+      .map((t) => `${f.name.replace(process.cwd() + "/", "")}: ${t.fullName}`),
+  );
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped.length} skipped`);
+  if (skipped.length > 0 && process.env.CI) {
+    console.log(`skipped in CI (a prerequisite is missing?):\n  ${skipped.join("\n  ")}`);
+    process.exit(1);
+  }
+' || status=1
 exit $status
