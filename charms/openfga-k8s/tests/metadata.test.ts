@@ -43,9 +43,13 @@ describe("metadata", () => {
   });
 
   it("is valid for charmcraft", () => {
-    const r = spawnSync(CHARMCRAFT_PYTHON, ["charms/openfga-k8s/tests/validate_charmcraft.py"], {
-      encoding: "utf8",
-    });
+    const r = spawnSync(
+      CHARMCRAFT_PYTHON,
+      ["lib/pack/tests/validate_charmcraft.py", "charms/openfga-k8s"],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^valid: openfga-k8s/);
   });
