@@ -1,7 +1,7 @@
 /**
- * A minimal hook environment, built from scratch as Juju builds it (Juju does not pass the
- * agent's own environment to a hook): the `JUJU_*` variables of one hook, and `PATH` with the
- * hook-tool directory first.
+ * A minimal hook environment for benchmarks and packer tests: `lib/jujuc`'s `buildHookEnv` (built
+ * from scratch as Juju builds it) with fixed model, context and agent values, so that a caller
+ * names only the charm, the unit, the hook and the tools.
  *
  * @example
  * ```ts
@@ -9,6 +9,8 @@
  * spawnSync(built.dispatch, [], { cwd: built.dir, env });
  * ```
  */
+
+import { buildHookEnv } from "../jujuc/env.js";
 
 /** Options of {@link hookEnv}. */
 export interface HookEnvOptions {
@@ -39,33 +41,30 @@ export interface HookEnvOptions {
  * ```
  */
 export function hookEnv(options: HookEnvOptions): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: `${options.toolsDir}:${options.systemPath ?? "/usr/sbin:/usr/bin:/sbin:/bin"}`,
-    LANG: "C.UTF-8",
-    JUJU_CHARM_DIR: options.charmDir,
-    CHARM_DIR: options.charmDir,
-    JUJU_CONTEXT_ID: `${options.unit}-${options.hook}-1`,
-    JUJU_HOOK_NAME: options.hook,
-    JUJU_DISPATCH_PATH: `hooks/${options.hook}`,
-    JUJU_UNIT_NAME: options.unit,
-    JUJU_MODEL_NAME: "bench",
-    JUJU_MODEL_UUID: "00000000-0000-4000-8000-000000000000",
-    JUJU_VERSION: options.jujuVersion ?? "3.6.8",
-    JUJU_AGENT_SOCKET_ADDRESS: "@fake-agent",
-    JUJU_AGENT_SOCKET_NETWORK: "unix",
-    JUJU_API_ADDRESSES: "10.0.0.1:17070",
-    JUJU_MACHINE_ID: "",
-    JUJU_AVAILABILITY_ZONE: "",
-    JUJU_CHARM_HTTP_PROXY: "",
-    JUJU_CHARM_HTTPS_PROXY: "",
-    JUJU_CHARM_FTP_PROXY: "",
-    JUJU_CHARM_NO_PROXY: "",
-  };
-  if (options.relation) {
-    env.JUJU_RELATION = options.relation.id.slice(0, options.relation.id.indexOf(":"));
-    env.JUJU_RELATION_ID = options.relation.id;
-    env.JUJU_REMOTE_APP = options.relation.remoteApp;
-    env.JUJU_REMOTE_UNIT = options.relation.remoteUnit ?? "";
-  }
+  const relation = options.relation;
+  const colon = relation ? relation.id.indexOf(":") : -1;
+  const env = buildHookEnv({
+    hook: options.hook,
+    unitName: options.unit,
+    modelName: "bench",
+    modelUuid: "00000000-0000-4000-8000-000000000000",
+    jujuVersion: options.jujuVersion ?? "3.6.8",
+    contextId: `${options.unit}-${options.hook}-1`,
+    socketPath: "@fake-agent",
+    apiAddresses: ["10.0.0.1:17070"],
+    charmDir: options.charmDir,
+    toolsDir: options.toolsDir,
+    agentPath: options.systemPath ?? "/usr/sbin:/usr/bin:/sbin:/bin",
+    ...(relation
+      ? {
+          relation: {
+            endpoint: relation.id.slice(0, colon),
+            id: Number(relation.id.slice(colon + 1)),
+            remoteApp: relation.remoteApp,
+            ...(relation.remoteUnit !== undefined ? { remoteUnit: relation.remoteUnit } : {}),
+          },
+        }
+      : {}),
+  });
   return { ...env, ...options.extra };
 }
