@@ -1,6 +1,6 @@
 // Controller bugs the fidelity charms found, fixed in lib/sim: each test names one and asserts
 // what Juju does, as a regression test (the hook tools' side of each is in lib/jujuc).
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -100,13 +100,24 @@ describe.sequential("controller bugs found by the fidelity charms", () => {
       expect(leaving).toBeDefined();
       // ts/0 starts a long hook while the secret exists; py/1 leaves meanwhile and removes its
       // secret when its share relation breaks.
-      const hold = await ctl().enqueueAction(M, "ts/0", "hold", { seconds: 60 });
+      // The hold ends at the latest after 60 s, or once py/1's relation-broken has run.
+      const release = join(tmp, "release-hold");
+      const hold = await ctl().enqueueAction(M, "ts/0", "hold", {
+        seconds: 60,
+        "until-file": release,
+      });
       const started = Date.now();
       while (ctl().action(M, hold)?.status === "pending" && Date.now() - started < 120_000) {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(ctl().action(M, hold)?.status).toBe("running");
       await ctl().scale(M, "py", 1);
+      const brokenRan = () =>
+        recordsOf(ctl(), M, "py/1").some((r) => r.hook === "share-relation-broken");
+      while (!brokenRan() && ctl().action(M, hold)?.status === "running") {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      writeFileSync(release, "");
       await settled();
       const broken = recordsOf(ctl(), M, "py/1").find((r) => r.hook === "share-relation-broken");
       const held = recordsOf(ctl(), M, "ts/0").find((r) => r.hook === "action:hold");

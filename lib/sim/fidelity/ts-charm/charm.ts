@@ -11,7 +11,8 @@
  *   it sees and SHA-256 digests of the tokens (never the tokens).
  * - A new revision of a Python unit's secret (`secret-changed`) is read with `refresh` and its
  *   digest updated.
- * - `hold` keeps the unit in a hook for a while, to make its hook overlap other units' hooks.
+ * - `hold` keeps the unit in a hook for a while (or until a file appears), to make its hook
+ *   overlap other units' hooks.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@
  * ```
  */
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import {
   type ActionEvent,
   ActiveStatus,
@@ -65,7 +67,12 @@ export class FidelityTsCharm extends CharmBase {
     this.observe(this.on.secretRemove, this.onSecretRemove);
     this.observe(this.on.action("rotate"), this.onRotate);
     this.observe(this.on.action("hold"), (e: ActionEvent) => {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(e.params.seconds) * 1000);
+      const until = Date.now() + Number(e.params.seconds) * 1000;
+      const release = typeof e.params["until-file"] === "string" ? e.params["until-file"] : "";
+      const nap = new Int32Array(new SharedArrayBuffer(4));
+      while (Date.now() < until && (release === "" || !existsSync(release))) {
+        Atomics.wait(nap, 0, 0, Math.min(100, until - Date.now()));
+      }
     });
     this.observe(this.on.collectUnitStatus, this.onCollectUnitStatus);
   }
