@@ -47,7 +47,8 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
+import { loadavg, tmpdir } from "node:os";
+import { machineInfo } from "./common/machine.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Controller } from "../lib/sim/controller.js";
@@ -383,14 +384,7 @@ async function main(): Promise<void> {
       description:
         "The local model (lib/sim): hook-tool round trip from charm processes run by the controller (shim -> Unix socket -> lib/jujuc HookToolServer -> answer), and the controller's overhead per hook. Milliseconds.",
       date: new Date().toISOString(),
-      machine: {
-        cpu: cpus()[0]?.model ?? "unknown",
-        cores: cpus().length,
-        memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-        os: osName(),
-        kernel: release(),
-        loadAverage: { before: loadBefore, after: loadAfter },
-      },
+      machine: { ...machineInfo(loadBefore, loadAfter), os: osName() },
       runtimes: {
         node: process.version,
         bash: spawnSync("bash", ["-c", "echo $BASH_VERSION"], { encoding: "utf8" }).stdout.trim(),

@@ -36,7 +36,8 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { type MachineInfo, machineInfo } from "../common/machine.js";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
@@ -103,13 +104,7 @@ export interface DeployBenchResult {
   benchmark: "openfga-deploy";
   description: string;
   date: string;
-  machine: {
-    cpu: string;
-    cores: number;
-    memoryGiB: number;
-    kernel: string;
-    loadAverage: { before: number; after: number };
-  };
+  machine: MachineInfo;
   runtimes: { node: string; pebble: string; openfga: string };
   setup: Record<string, unknown>;
   buildSeconds: number;
@@ -365,13 +360,7 @@ export async function runDeployBench(
     description:
       "Deploy of openfga-k8s with the PostgreSQL stand-in in a fresh local model (lib/sim: network namespace per unit, real Pebble per container, real OpenFGA and PostgreSQL): seconds from the first deploy to active/idle, hooks run (per unit, per application, by hook name), OpenFGA starts per unit.",
     date: new Date().toISOString(),
-    machine: {
-      cpu: cpus()[0]?.model ?? "unknown",
-      cores: cpus().length,
-      memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-      kernel: release(),
-      loadAverage: { before: loadBefore, after: load() },
-    },
+    machine: machineInfo(loadBefore, load()),
     runtimes: {
       node: process.version,
       pebble: versionOf([defaultPebble(), "version", "--client"]),

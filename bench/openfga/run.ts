@@ -22,7 +22,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, release, tmpdir, totalmem } from "node:os";
+import { loadavg, tmpdir } from "node:os";
+import { type MachineInfo, machineInfo } from "../common/machine.js";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildCharmDir } from "../../lib/pack/build.js";
@@ -59,13 +60,7 @@ export interface OpenFgaBenchOptions {
 export interface OpenFgaBenchResult {
   benchmark: "openfga";
   date: string;
-  machine: {
-    cpu: string;
-    cores: number;
-    memoryGiB: number;
-    kernel: string;
-    loadAverage: { before: number; after: number };
-  };
+  machine: MachineInfo;
   hook: "config-changed";
   runs: number;
   runtimes: { node: string; python: string };
@@ -335,13 +330,7 @@ export async function runOpenFgaBench(
     return {
       benchmark: "openfga",
       date: new Date().toISOString(),
-      machine: {
-        cpu: cpus()[0]?.model ?? "unknown",
-        cores: cpus().length,
-        memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
-        kernel: release(),
-        loadAverage: { before: round6(loadBefore), after: round6(loadAfter) },
-      },
+      machine: machineInfo(round6(loadBefore), round6(loadAfter)),
       hook: "config-changed",
       runs,
       runtimes: { node: version(node, ["--version"]), python: version(python, ["--version"]) },
