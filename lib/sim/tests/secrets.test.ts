@@ -5,6 +5,7 @@
 // the controller's clock, moved forward with advanceClock.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestCharm, hooksOf, lastSeq, tempDir, withController } from "./helpers.js";
+import type { Controller } from "../controller.js";
 
 let relay: string;
 let cleanup: () => void;
@@ -17,6 +18,32 @@ beforeAll(async () => {
 afterAll(() => cleanup?.());
 
 const MINUTE = 60_000;
+
+/**
+ * Two relay units whose leader has just made an application secret with `action`; `advance`
+ * moves the controller's clock and settles with no hook error.
+ */
+async function ownedSecret(
+  c: Controller,
+  action: string,
+  params: Record<string, string>,
+): Promise<{ mark: number; xid: string; advance: (ms: number) => Promise<void> }> {
+  await c.addModel("m");
+  await c.deploy("m", { charmDir: relay, scale: 2 });
+  expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
+  const mark = lastSeq(c);
+  const created = await c.runAction("m", "relay/0", action, params);
+  expect(created.status).toBe("completed");
+  const xid =
+    String(created.results["id"] ?? "")
+      .split("/")
+      .pop() ?? "";
+  const advance = async (ms: number): Promise<void> => {
+    c.advanceClock(ms);
+    expect(await c.settle({ timeoutMs: 30_000 })).toMatchObject({ idle: true, errors: [] });
+  };
+  return { mark, xid, advance };
+}
 
 describe("secrets across applications", () => {
   it("grant, consumer tracking, secret-changed after a new revision, secret-remove to the owner", async () => {
@@ -118,20 +145,7 @@ describe("secrets across applications", () => {
   it("secret-expired goes to the owner's leader at the expiry, again every 5 minutes until the revision is removed", async () => {
     // timeScale 1: the 5-minute repeat is real time, so only advanceClock makes anything due.
     await withController({ deterministic: { seed: 23 }, timeScale: 1 }, async (c) => {
-      await c.addModel("m");
-      await c.deploy("m", { charmDir: relay, scale: 2 });
-      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
-      const mark = lastSeq(c);
-      const created = await c.runAction("m", "relay/0", "expiring-secret", { expire: "1h" });
-      expect(created.status).toBe("completed");
-      const xid =
-        String(created.results["id"] ?? "")
-          .split("/")
-          .pop() ?? "";
-      const advance = async (ms: number): Promise<void> => {
-        c.advanceClock(ms);
-        expect(await c.settle({ timeoutMs: 30_000 })).toMatchObject({ idle: true, errors: [] });
-      };
+      const { mark, xid, advance } = await ownedSecret(c, "expiring-secret", { expire: "1h" });
       await advance(59 * MINUTE);
       expect(hooksOf(c, "m", "relay/0", mark)).toEqual(["action:expiring-secret"]);
 
@@ -175,20 +189,7 @@ describe("secrets across applications", () => {
 
   it("secret-rotate goes to the owner's leader at the policy's time, again 5 minutes later until a new revision", async () => {
     await withController({ deterministic: { seed: 24 }, timeScale: 1 }, async (c) => {
-      await c.addModel("m");
-      await c.deploy("m", { charmDir: relay, scale: 2 });
-      expect((await c.settle({ timeoutMs: 60_000 })).errors).toEqual([]);
-      const mark = lastSeq(c);
-      const created = await c.runAction("m", "relay/0", "rotating-secret", { rotate: "hourly" });
-      expect(created.status).toBe("completed");
-      const xid =
-        String(created.results["id"] ?? "")
-          .split("/")
-          .pop() ?? "";
-      const advance = async (ms: number): Promise<void> => {
-        c.advanceClock(ms);
-        expect(await c.settle({ timeoutMs: 30_000 })).toMatchObject({ idle: true, errors: [] });
-      };
+      const { mark, xid, advance } = await ownedSecret(c, "rotating-secret", { rotate: "hourly" });
       const rotates = (): number =>
         hooksOf(c, "m", "relay/0", mark).filter((h) => h === "secret-rotate").length;
 
